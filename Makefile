@@ -1,0 +1,54 @@
+# Parsecgo Workshop: `make run` serves the app locally, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench install dev-install browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+dev-install: $(VENV)/.dev-installed
+
+## run: install, migrate (loads the pattern catalogue), create the demo login, serve on SQLite
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py ensure_demo_facilitator
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## browser: make sure the system Chromium the browser tests drive is there (installs it as root)
+browser:
+	@bash .ci/ensure-chromium
+
+## test: install the dev dependencies and run the whole suite (browser tests included)
+test: dev-install browser
+	$(BIN)/pytest
+
+lint: dev-install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev-install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: time the engine and the pages against a trivial view served by the same process
+bench: dev-install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,34 @@
+"""The layout's links and asset URLs, worked out once per script prefix instead of per page."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django_htmx.jinja import htmx_script
+
+# Reversing a URL or hashing a static name costs tens of microseconds, and the layout needs
+# a dozen on every page; the answers only change with the script prefix or a new deploy.
+
+
+@cache
+def _layout_links(script_prefix: str) -> dict[str, str]:
+    return {
+        "home": reverse("home"),
+        "catalogue": reverse("patterns:catalogue"),
+        "match": reverse("patterns:match"),
+        "guide": reverse("guide"),
+        "login": reverse("login"),
+        "logout": reverse("logout"),
+        "admin": reverse("admin:index"),
+        "bootstrap_css": static("bootstrap/css/bootstrap.min.css"),
+        "app_css": static("css/parsecgo.css"),
+        "favicon": static("img/favicon.svg"),
+        "htmx_script": htmx_script(),
+    }
+
+
+def layout_links(request: HttpRequest) -> dict[str, dict[str, str]]:
+    return {"links": _layout_links(get_script_prefix())}
