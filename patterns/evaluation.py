@@ -1,0 +1,31 @@
+"""Runs the matching engine and the pitfall rules together, as phase 3 and 4 need them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from patterns.matching import MatchResult, PatternSpec, Requirements, match
+from patterns.pitfalls import Pitfall, pitfalls_for
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    result: MatchResult
+    chosen: PatternSpec | None
+    pitfalls: tuple[Pitfall, ...]
+
+
+def evaluate(
+    requirements: Requirements, patterns: Iterable[PatternSpec], *, chosen: str | None = None
+) -> Evaluation:
+    """Rank the patterns and flag the pitfalls of `chosen` (or of the recommendation)."""
+    result = match(requirements, patterns)
+    chosen_fit = result.fit_for(chosen) if chosen else None
+    chosen_spec = chosen_fit.pattern if chosen_fit else None
+    recommended = result.recommended.pattern if result.recommended else None
+    return Evaluation(
+        result=result,
+        chosen=chosen_spec,
+        pitfalls=pitfalls_for(requirements, chosen=chosen_spec, recommended=recommended),
+    )
