@@ -1,0 +1,213 @@
+"""The registered benchmark cases: engine calls and pages, each with its data and target."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.test import Client
+
+from patterns.evaluation import evaluate
+from patterns.forms import QuickMatchForm
+from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, match
+from patterns.models import Pattern
+from patterns.selectors import catalogue_specs
+from tests.factories import PatternFactory
+
+CUSTOM_PATTERN_COUNT = 20
+# Engine targets are per call with the whole catalogue, in microseconds.
+ENGINE_TARGET_US = 1000.0
+
+
+@dataclass(frozen=True)
+class EngineWorkload:
+    call: Callable[[], object]  # one call of the code under test, bound to its data
+    detail: str  # appended to the case's name, e.g. "23 patterns"
+
+
+@dataclass(frozen=True)
+class EngineCase:
+    name: str
+    prepare: Callable[[], EngineWorkload]
+    target_us: float | None = None
+
+
+def _no_preparation(client: Client) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """A page timed against the trivial view; `prepare` may log `client` in or create rows,
+    and returns the path to time when it is only known then (a page with an id in it)."""
+
+    name: str
+    path: str = ""
+    prepare: Callable[[Client], str | None] = _no_preparation
+    target_ratio: float | None = None  # at most this many times the trivial view's median
+    target_ms: float | None = None
+
+
+# --- Data ---------------------------------------------------------------------------------
+
+_created_pattern_ids: list[int] = []
+
+
+def custom_patterns_ensure() -> None:
+    """Add 20 custom patterns beside the three built-in ones, once, with varied constraints."""
+    if _created_pattern_ids:
+        return
+    profiles = itertools.cycle(itertools.product(*DIMENSION_VALUES.values()))
+    floors = itertools.cycle((0.01, 0.5, 2.0, 30.0, 300.0, 3600.0, 86400.0))
+    exclusions = itertools.cycle(("", "", "HIPAA", "", "PCI DSS, SOX"))
+    for number in range(1, CUSTOM_PATTERN_COUNT + 1):
+        trigger, granularity, consistency, failure = next(profiles)
+        floor = next(floors)
+        pattern = PatternFactory(
+            # A prefix of our own, so that a run against a given database cannot collide with
+            # or remove the catalogue an administrator built there.
+            slug=f"bench-custom-{number}",
+            name=f"Bench custom pattern {number}",
+            trigger=trigger,
+            granularity=granularity,
+            consistency=consistency,
+            failure=failure,
+            latency_floor_seconds=floor,
+            latency_label=f"{floor:g} seconds or more",
+            complexity_rank=1 + number % 6,
+            skill_level=LEVELS[number % 3],
+            observability_required=LEVELS[(number + 1) % 3],
+            maintenance_level=LEVELS[(number + 2) % 3],
+            excluded_compliance=next(exclusions),
+            default_monthly_cost=Decimal(150 * number),
+            growth_mechanics="Scales by adding workers; the broker partitions bound parallelism.",
+            fits="Order updates\nInventory sync",
+        )
+        _created_pattern_ids.append(pattern.pk)
+
+
+def bench_rows_remove() -> None:
+    """Delete the rows this run added, and only those (for a database the caller gave us)."""
+    Pattern.objects.filter(pk__in=_created_pattern_ids).delete()
+    _created_pattern_ids.clear()
+
+
+# Workflows people actually bring to a workshop, from a nightly export to a payments feed.
+REQUIREMENTS: tuple[Requirements, ...] = (
+    Requirements(
+        profile=Profile("scheduled", "batch", "strong", "retry"),
+        max_latency_seconds=86400,
+        volume_per_day=100_000,
+    ),
+    Requirements(
+        profile=Profile("event", "record", "eventual", "dead_letter"),
+        max_latency_seconds=5,
+        volume_per_day=2_000_000,
+        growth_factor=3,
+        compliance=("GDPR",),
+        observability="medium",
+        skill="low",
+        coupling="loose",
+        consumers=4,
+    ),
+    Requirements(
+        profile=Profile("event", "record", "strong", "retry"),
+        max_latency_seconds=0.05,
+        volume_per_day=50_000_000,
+        growth_factor=10,
+        compliance=("HIPAA", "PCI DSS"),
+        observability="high",
+        skill="high",
+        coupling="tight",
+        idempotency_key=True,
+        security_controls=True,
+    ),
+    Requirements(
+        profile=Profile("scheduled", "record", "eventual", "retry"),
+        max_latency_seconds=3600,
+        volume_per_day=500_000,
+        observability="low",
+        schema_policy=True,
+        consumers=12,
+    ),
+)
+
+
+def _engine_match() -> EngineWorkload:
+    custom_patterns_ensure()
+    specs = catalogue_specs()
+    requirements = itertools.cycle(REQUIREMENTS)
+    return EngineWorkload(
+        call=lambda: match(next(requirements), specs), detail=f"{len(specs)} patterns"
+    )
+
+
+def _engine_evaluate() -> EngineWorkload:
+    custom_patterns_ensure()
+    specs = catalogue_specs()
+    # Each workflow with and without a pattern the team leans to, so the pitfall rules see both.
+    chosen = (None, "streaming", "batch", specs[-1].slug, "choreography")
+    arguments = itertools.cycle(itertools.product(REQUIREMENTS, chosen))
+
+    def call() -> object:
+        requirements, slug = next(arguments)
+        return evaluate(requirements, specs, chosen=slug)
+
+    return EngineWorkload(call=call, detail=f"{len(specs)} patterns")
+
+
+ENGINE_CASES: list[EngineCase] = [
+    EngineCase("engine: match()", _engine_match, target_us=ENGINE_TARGET_US),
+    EngineCase("engine: evaluate()", _engine_evaluate, target_us=ENGINE_TARGET_US),
+]
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+# Every field of the quick match form filled in, as after a few minutes of a workshop.
+MATCH_QUERY = urlencode(
+    {
+        "trigger": "event",
+        "granularity": "record",
+        "consistency": "eventual",
+        "failure": "dead_letter",
+        "max_latency": "5",
+        "latency_unit": "seconds",
+        "volume": "2000000",
+        "volume_unit": "day",
+        "growth_factor": "3",
+        "compliance": ["GDPR", "SOX"],
+        "compliance_other": "ISO 27001",
+        "observability": "medium",
+        "skill": "medium",
+        "coupling": "loose",
+        "consumers": "4",
+        "idempotency_key": "on",
+        "schema_policy": "on",
+        "chosen": "streaming",
+    },
+    doseq=True,
+)
+
+
+def _catalogue(client: Client) -> None:
+    custom_patterns_ensure()
+
+
+def _match_page(client: Client) -> None:
+    custom_patterns_ensure()
+    # A query the form rejects would time the error path: refuse to measure that.
+    form = QuickMatchForm(QueryDict(MATCH_QUERY), patterns=catalogue_specs())
+    if not form.is_valid():
+        raise AssertionError(f"the bench's match query is invalid: {form.errors.as_json()}")
+
+
+PAGE_CASES: list[PageCase] = [
+    PageCase("/patterns/", "/patterns/", _catalogue, target_ratio=3.0),
+    PageCase("/patterns/match/?<full form>", f"/patterns/match/?{MATCH_QUERY}", _match_page),
+    PageCase("/guide/", "/guide/"),
+]
