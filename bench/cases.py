@@ -206,8 +206,15 @@ def _match_page(client: Client) -> None:
         raise AssertionError(f"the bench's match query is invalid: {form.errors.as_json()}")
 
 
+def _match_fragment(client: Client) -> None:
+    # What htmx asks on every change of the form: the ranking fragment alone.
+    _match_page(client)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+
+
 PAGE_CASES: list[PageCase] = [
     PageCase("/patterns/", "/patterns/", _catalogue, target_ratio=3.0),
     PageCase("/patterns/match/?<full form>", f"/patterns/match/?{MATCH_QUERY}", _match_page),
+    PageCase("/patterns/match/ htmx re-rank", f"/patterns/match/?{MATCH_QUERY}", _match_fragment),
     PageCase("/guide/", "/guide/"),
 ]
