@@ -5,22 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from patterns.forms import DEFAULTS
 from patterns.models import Pattern
 from tests.factories import PatternFactory
 
 pytestmark = pytest.mark.django_db
 
 MATCH_URL = reverse("patterns:match")
-DEFAULT_QUERY = {
-    "trigger": "scheduled",
-    "granularity": "batch",
-    "consistency": "strong",
-    "failure": "retry",
-    "max_latency": "1",
-    "latency_unit": "days",
-    "volume": "100000",
-    "volume_unit": "day",
-}
 STREAMING_QUERY = {
     "trigger": "event",
     "granularity": "record",
@@ -165,7 +156,7 @@ class TestQuickMatch:
     def test_it_flags_over_engineering_when_the_team_leans_to_streaming_for_a_nightly_job(
         self, client
     ):
-        response = client.get(MATCH_URL, {"chosen": "streaming", **DEFAULT_QUERY})
+        response = client.get(MATCH_URL, {**DEFAULTS, "chosen": "streaming"})
         pitfalls = response.context["evaluation"].pitfalls
         assert pitfalls[0].slug == "over_engineering"
         assert "Start with Batch processing" in response.content.decode()
