@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patterns/", include("patterns.urls")),
+    path("", include("workshops.urls")),
     path("guide/", pattern_views.guide, name="guide"),
     path("api/match", pattern_views.api_match, name="api-match"),
     path("admin/", admin.site.urls),

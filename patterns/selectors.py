@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -21,6 +23,11 @@ def pattern_get(*, slug: str) -> Pattern:
 def catalogue_specs() -> tuple[PatternSpec, ...]:
     """Every pattern as the engine sees it, in one query."""
     return tuple(pattern.to_spec() for pattern in patterns_all())
+
+
+def default_monthly_costs() -> dict[str, Decimal]:
+    """Each pattern's default monthly cost for a three-year TCO, in one query."""
+    return dict(Pattern.objects.values_list("slug", "default_monthly_cost"))
 
 
 def catalogue_version() -> str:

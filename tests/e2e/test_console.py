@@ -1,0 +1,72 @@
+"""A facilitator runs the first phases of a workshop in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in, screenshot
+from tests.factories import UserFactory
+from workshops import services
+from workshops.models import Workflow
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def workshop(catalogue):
+    facilitator = UserFactory(username="fiona")
+    team = services.team_create(name="Retail platform", creator=facilitator)
+    workshop = services.workshop_create(
+        team=team,
+        title="Nightly inventory sync",
+        scheduled_at=timezone.now(),
+        facilitator=facilitator,
+    )
+    return workshop
+
+
+def test_it_autosaves_as_the_facilitator_types_and_reranks(page, live_server, workshop):
+    log_in(page, live_server, workshop.facilitator)
+    page.goto(f"/workshops/{workshop.pk}/")
+    page.get_by_role("button", name="Start the 30-minute clock").click()
+    expect(page.get_by_test_id("timer-summary")).to_contain_text("30 minutes")
+
+    page.get_by_label("Source system").fill("Store POS")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    page.get_by_label("Maximum acceptable latency").fill("12")
+    page.get_by_label("Unit").select_option("hours")
+    page.get_by_label("Volume (records)").fill("2340000")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    page.get_by_label("Delayed by 1 hour?").select_option("unacceptable")
+    # The side panel follows every save: the answers now contradict the stated 12 hours.
+    expect(page.get_by_test_id("tolerance-warning")).to_be_visible()
+
+    page.get_by_role("button", name="Save and go to phase 2").click()
+    expect(page.get_by_role("heading", name="2. Map to the four dimensions")).to_be_visible()
+    page.get_by_text("Scheduled (pull)").click()
+    page.get_by_text("Batch (file or table)").click()
+    page.get_by_text("Strong", exact=True).click()
+    page.get_by_text("Retry", exact=True).click()
+    ranking = page.locator("#side-panel")
+    expect(ranking.locator('[data-pattern="batch"]')).to_contain_text("Recommended")
+    screenshot(page, "console-phase-2")
+
+    workflow = Workflow.objects.get(workshop=workshop)
+    assert workflow.source_system == "Store POS"
+    assert workflow.max_latency_seconds == 12 * 3600
+    assert (workflow.trigger, workflow.granularity) == ("scheduled", "batch")
+    assert page.console_errors == []
+
+
+def test_it_shows_a_validation_error_beside_the_field_while_autosaving(page, live_server, workshop):
+    log_in(page, live_server, workshop.facilitator)
+    page.goto(f"/workshops/{workshop.pk}/")
+    page.get_by_label("Source system").fill("Kept")
+    page.get_by_label("Maximum acceptable latency").fill("-4")
+    expect(page.get_by_text("Enter a latency greater than 0.")).to_be_visible()
+    expect(page.get_by_label("Source system")).to_have_value("Kept")
+    page.get_by_label("Maximum acceptable latency").fill("4")
+    expect(page.get_by_text("Enter a latency greater than 0.")).to_be_hidden()
+    expect(page.locator("#save-status")).to_contain_text("Saved at")

@@ -1,0 +1,59 @@
+"""Personas and a workshop, made through the real services."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from workshops import services
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(username="fiona")
+
+
+@pytest.fixture
+def teammate(db):
+    return UserFactory(username="tariq")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="olga")
+
+
+@pytest.fixture
+def team(facilitator, teammate):
+    team = services.team_create(name="Platform", creator=facilitator)
+    services.team_member_add(team=team, username=teammate.username)
+    return team
+
+
+@pytest.fixture
+def workshop(team, facilitator):
+    return services.workshop_create(
+        team=team,
+        title="Nightly inventory sync",
+        scheduled_at=timezone.now(),
+        facilitator=facilitator,
+        description="Stores send stock levels to the warehouse.",
+    )
+
+
+@pytest.fixture
+def workflow(workshop):
+    return workshop.workflows.get()
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client

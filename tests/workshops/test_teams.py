@@ -1,0 +1,72 @@
+"""Teams: who is in them decides who sees their workshops."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from workshops.models import Membership, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_only_my_teams(facilitator_client, team, outsider):
+    from workshops import services
+
+    services.team_create(name="Someone else's", creator=outsider)
+    content = facilitator_client.get(reverse("workshops:team-list")).content.decode()
+    assert "Platform" in content
+    assert "Someone else" not in content
+
+
+def test_it_creates_a_team_with_me_in_it(facilitator_client, facilitator):
+    response = facilitator_client.post(reverse("workshops:team-list"), {"name": "  Data   team "})
+    team = Team.objects.get(name="Data team")
+    assert response.status_code == 302
+    assert response["Location"] == team.get_absolute_url()
+    assert Membership.objects.filter(team=team, user=facilitator).exists()
+
+
+def test_it_refuses_a_duplicate_team_name_beside_the_field(facilitator_client, team):
+    response = facilitator_client.post(reverse("workshops:team-list"), {"name": "platform"})
+    assert response.status_code == 200
+    assert "A team with this name already exists." in response.content.decode()
+    assert Team.objects.count() == 1
+
+
+def test_it_adds_a_member_by_username(facilitator_client, team, outsider):
+    url = reverse("workshops:team-detail", kwargs={"team_id": team.pk})
+    response = facilitator_client.post(url, {"username": "olga"})
+    assert response.status_code == 302
+    assert team.members.filter(pk=outsider.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [("nobody", "No user is called “nobody”."), ("tariq", "tariq is already in Platform.")],
+)
+def test_it_explains_why_a_member_cannot_be_added(facilitator_client, team, username, message):
+    url = reverse("workshops:team-detail", kwargs={"team_id": team.pk})
+    response = facilitator_client.post(url, {"username": username})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message.replace("“", "&ldquo;").replace("”", "&rdquo;") in content or message in content
+    assert f'value="{username}"' in content
+
+
+def test_it_returns_404_to_outsiders_and_changes_nothing(outsider_client, team):
+    url = reverse("workshops:team-detail", kwargs={"team_id": team.pk})
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, {"username": "olga"}).status_code == 404
+    assert team.memberships.count() == 2
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client, team):
+    response = client.get(reverse("workshops:team-detail", kwargs={"team_id": team.pk}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_other_methods(facilitator_client, team):
+    url = reverse("workshops:team-detail", kwargs={"team_id": team.pk})
+    assert facilitator_client.put(url).status_code == 405

@@ -1,0 +1,466 @@
+"""Validation and normalisation of the workshop's forms; layout stays in the templates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from patterns.matching import PatternSpec
+from workshops.models import Participant, Risk, Team, Workflow, Workshop
+from workshops.timebox import DEFAULT_BUDGET_MINUTES, PHASES
+
+COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
+
+# One line per dimension value, shown on phase 2's choice cards.
+DIMENSION_HELP = {
+    "trigger": {
+        "scheduled": "A timer starts each transfer: the target pulls at set times.",
+        "event": "A change at the source starts the transfer: the source pushes.",
+    },
+    "granularity": {
+        "batch": "Whole files or tables move together.",
+        "record": "Each record, message or event moves on its own.",
+    },
+    "consistency": {
+        "strong": "Readers never see stale or half-written data.",
+        "eventual": "Readers may lag behind for a while; everything arrives in the end.",
+    },
+    "failure": {
+        "retry": "A unit that fails is tried again until it succeeds.",
+        "dead_letter": "A unit that fails is parked aside so the rest can go on.",
+    },
+}
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A form over a row with a `version`: saving a stale copy is refused, not lost."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.conflicts: dict[str, tuple[str, str]] = {}
+
+    def changed_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def show_conflict(self, current) -> None:
+        """Keep this person's input, show the other person's value beside each field that
+        differs, and take the current version so that saving again overwrites on purpose."""
+        for name in self._meta.fields:
+            mine = self.cleaned_data.get(name)
+            theirs = getattr(current, name)
+            if mine != theirs:
+                field = self.fields[name]
+                self.conflicts[name] = (_display(field, mine), _display(field, theirs))
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+        self.add_error(
+            None,
+            "Someone else changed this since you opened it. Your input is kept below, with "
+            "their values beside the fields that differ; save again to keep yours.",
+        )
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+class WorkshopCreateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    scheduled_at = forms.DateTimeField(
+        label="Scheduled for",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if not self.is_bound:
+            self.initial.setdefault(
+                "scheduled_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(max_length=80)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if Team.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError("A team with this name already exists.")
+        return name
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "role", "involvement"]
+
+
+class RequirementsForm(VersionedModelForm):
+    compliance = forms.MultipleChoiceField(
+        choices=[(regime, regime) for regime in COMPLIANCE_REGIMES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    compliance_other = forms.CharField(
+        label="Other regimes (comma-separated)", required=False, max_length=200
+    )
+
+    class Meta:
+        model = Workflow
+        fields = [
+            "name",
+            "description",
+            "source_system",
+            "target_system",
+            "data_elements",
+            "update_frequency",
+            "latency_value",
+            "latency_unit",
+            "volume_value",
+            "volume_unit",
+            "growth_factor",
+            "compliance",
+            "observability",
+            "skill",
+            "coupling",
+            "consumers",
+            "idempotency_key",
+            "schema_policy",
+            "security_controls",
+            "delay_10s",
+            "delay_10m",
+            "delay_1h",
+        ]
+        labels = {
+            "name": "Workflow name",
+            "description": "What happens, in plain words",
+            "latency_value": "Maximum acceptable latency",
+            "latency_unit": "Unit",
+            "volume_value": "Volume (records)",
+            "volume_unit": "Per",
+            "growth_factor": "Expected growth over three years (×)",
+            "observability": "Observability maturity",
+            "skill": "Team skill with distributed systems",
+            "consumers": "Consumers of the data",
+            "idempotency_key": "A deduplication key or upsert strategy is stated",
+            "schema_policy": "A schema policy is stated",
+            "security_controls": "Encryption and an audit trail are stated",
+            "delay_10s": "Delayed by 10 seconds?",
+            "delay_10m": "Delayed by 10 minutes?",
+            "delay_1h": "Delayed by 1 hour?",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "data_elements": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = set(COMPLIANCE_REGIMES)
+        if not self.is_bound:
+            recorded = self.instance.compliance or []
+            self.initial["compliance"] = [r for r in recorded if r in known]
+            self.initial["compliance_other"] = ", ".join(r for r in recorded if r not in known)
+        for name in ("latency_value", "volume_value", "growth_factor", "consumers"):
+            self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
+        for name, empty in (
+            ("observability", "Not stated"),
+            ("skill", "Not stated"),
+            ("coupling", "Not stated"),
+            ("delay_10s", "Not asked yet"),
+            ("delay_10m", "Not asked yet"),
+            ("delay_1h", "Not asked yet"),
+        ):
+            field = self.fields[name]
+            field.choices = [("", empty), *[c for c in field.choices if c[0]]]
+
+    def clean_latency_value(self):
+        value = self.cleaned_data.get("latency_value")
+        if value is not None and not value > 0:
+            raise forms.ValidationError("Enter a latency greater than 0.")
+        return value
+
+    def clean_volume_value(self):
+        value = self.cleaned_data.get("volume_value")
+        if value is not None and value < 0:
+            raise forms.ValidationError("The volume cannot be negative.")
+        return value
+
+    def clean_growth_factor(self):
+        value = self.cleaned_data.get("growth_factor")
+        if value is not None and not value > 0:
+            raise forms.ValidationError("Enter a growth factor greater than 0 (1 means no growth).")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        other = [" ".join(item.split()) for item in cleaned.get("compliance_other", "").split(",")]
+        regimes: list[str] = []
+        for regime in [*cleaned.get("compliance", []), *other]:
+            if regime and regime.casefold() not in {r.casefold() for r in regimes}:
+                regimes.append(regime)
+        cleaned["compliance"] = regimes
+        return cleaned
+
+
+class ProfileForm(VersionedModelForm):
+    class Meta:
+        model = Workflow
+        fields = [
+            "trigger",
+            "granularity",
+            "consistency",
+            "failure",
+            "trigger_notes",
+            "granularity_notes",
+            "consistency_notes",
+            "failure_notes",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("trigger_notes", "granularity_notes", "consistency_notes", "failure_notes")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for dimension in DIMENSION_HELP:
+            field = self.fields[dimension]
+            field.widget = forms.RadioSelect(choices=[c for c in field.choices if c[0]])
+            field.required = False
+            self.fields[f"{dimension}_notes"].label = "Notes"
+
+
+class CandidatesForm(VersionedModelForm):
+    candidates = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Candidates to weigh in phase 4",
+    )
+
+    class Meta:
+        model = Workflow
+        fields = ["candidates"]
+
+    def __init__(self, *args, patterns: Sequence[PatternSpec], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].choices = [(p.slug, p.name) for p in patterns]
+
+
+class ValidationPlanForm(VersionedModelForm):
+    class Meta:
+        model = Workflow
+        fields = [
+            "prototype_data_subset",
+            "target_p95_seconds",
+            "target_throughput",
+            "target_error_rate",
+            "batch_window_hours",
+            "measured_p95_seconds",
+            "measured_throughput",
+            "measured_error_rate",
+        ]
+        labels = {
+            "prototype_data_subset": "Data subset for the prototype",
+            "target_p95_seconds": "Target p95 latency (seconds)",
+            "target_throughput": "Target throughput (records/s)",
+            "target_error_rate": "Acceptable error rate (%)",
+            "batch_window_hours": "Batch window (hours, for batch)",
+            "measured_p95_seconds": "Measured p95 latency (seconds)",
+            "measured_throughput": "Measured throughput (records/s)",
+            "measured_error_rate": "Measured error rate (%)",
+        }
+        widgets = {"prototype_data_subset": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._meta.fields[1:]:
+            self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self._meta.fields[1:]:
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "Enter a value of 0 or more.")
+        for name in ("target_error_rate", "measured_error_rate"):
+            value = cleaned.get(name)
+            if value is not None and value > 100:
+                self.add_error(name, "An error rate is a percentage: at most 100.")
+        return cleaned
+
+
+class BudgetForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        budget = list(workshop.budget_minutes or DEFAULT_BUDGET_MINUTES)
+        self.initial["version"] = workshop.version
+        for phase, minutes in zip(PHASES, budget, strict=False):
+            name = f"phase_{phase.number}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{phase.number}. {phase.title}", min_value=0, max_value=120
+            )
+            self.initial[name] = minutes
+            self.fields[name].widget.attrs.update({"min": "0", "max": "120"})
+
+    def budget(self) -> list[int]:
+        return [self.cleaned_data[f"phase_{phase.number}"] for phase in PHASES]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and sum(self.budget()) < 1:
+            raise forms.ValidationError("Give the workshop at least one minute in all.")
+        return cleaned
+
+
+RISK_RANKS = (1, 2, 3)
+
+
+class TradeoffForm(forms.Form):
+    """One candidate's top three risks and its three-year cost inputs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    monthly_infrastructure = forms.DecimalField(
+        label="Infrastructure per month ($)", min_value=0, max_digits=12, decimal_places=2
+    )
+    training = forms.DecimalField(
+        label="Training, one-off ($)", min_value=0, max_digits=12, decimal_places=2
+    )
+    incident_hours_per_month = forms.DecimalField(
+        label="Incident hours per month", min_value=0, max_digits=8, decimal_places=1
+    )
+    hourly_rate = forms.DecimalField(
+        label="Hourly rate ($)", min_value=0, max_digits=8, decimal_places=2
+    )
+
+    def __init__(self, *args, workflow: Workflow, pattern: PatternSpec, default_monthly, **kwargs):
+        kwargs.setdefault("prefix", pattern.slug)
+        super().__init__(*args, **kwargs)
+        self.pattern = pattern
+        self.conflicts: dict[str, tuple[str, str]] = {}
+        risks = {r.rank: r for r in workflow.risks.all() if r.pattern_slug == pattern.slug}
+        cost = next((c for c in workflow.costs.all() if c.pattern_slug == pattern.slug), None)
+        self.initial["version"] = workflow.version
+        self.initial["monthly_infrastructure"] = (
+            cost.monthly_infrastructure if cost else default_monthly
+        )
+        self.initial["training"] = cost.training if cost else 0
+        self.initial["incident_hours_per_month"] = cost.incident_hours_per_month if cost else 0
+        self.initial["hourly_rate"] = cost.hourly_rate if cost else 100
+        for rank in RISK_RANKS:
+            risk = risks.get(rank)
+            self.fields[f"risk{rank}_title"] = forms.CharField(
+                label=f"Risk {rank}", max_length=200, required=False
+            )
+            self.fields[f"risk{rank}_likelihood"] = forms.TypedChoiceField(
+                label="Likelihood", choices=[(n, n) for n in range(1, 6)], coerce=int, initial=3
+            )
+            self.fields[f"risk{rank}_impact"] = forms.TypedChoiceField(
+                label="Impact", choices=[(n, n) for n in range(1, 6)], coerce=int, initial=3
+            )
+            self.fields[f"risk{rank}_raised_by"] = forms.ChoiceField(
+                label="Raised by", choices=Risk.RaisedBy.choices
+            )
+            self.fields[f"risk{rank}_mitigation"] = forms.CharField(
+                label="Mitigation", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"risk{rank}_pitfall"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
+            )
+            for suffix, css in (
+                ("title", "form-control form-control-sm"),
+                ("likelihood", "form-select form-select-sm"),
+                ("impact", "form-select form-select-sm"),
+                ("raised_by", "form-select form-select-sm"),
+                ("mitigation", "form-control form-control-sm"),
+            ):
+                field = self.fields[f"risk{rank}_{suffix}"]
+                field.widget.attrs.update(
+                    {"class": css, "aria-label": f"Risk {rank}: {field.label}"}
+                )
+            if risk:
+                self.initial[f"risk{rank}_title"] = risk.title
+                self.initial[f"risk{rank}_likelihood"] = risk.likelihood
+                self.initial[f"risk{rank}_impact"] = risk.impact
+                self.initial[f"risk{rank}_raised_by"] = risk.raised_by
+                self.initial[f"risk{rank}_mitigation"] = risk.mitigation
+                self.initial[f"risk{rank}_pitfall"] = risk.pitfall_slug
+
+    def risk_rows(self):
+        return [
+            {
+                "rank": rank,
+                "title": self[f"risk{rank}_title"],
+                "likelihood": self[f"risk{rank}_likelihood"],
+                "impact": self[f"risk{rank}_impact"],
+                "raised_by": self[f"risk{rank}_raised_by"],
+                "mitigation": self[f"risk{rank}_mitigation"],
+                "pitfall": self[f"risk{rank}_pitfall"],
+            }
+            for rank in RISK_RANKS
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for rank in RISK_RANKS:
+            if cleaned.get(f"risk{rank}_mitigation") and not cleaned.get(f"risk{rank}_title"):
+                self.add_error(f"risk{rank}_title", "Name the risk this mitigation is for.")
+        return cleaned
+
+    def risks(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "rank": rank,
+                "title": self.cleaned_data[f"risk{rank}_title"].strip(),
+                "likelihood": self.cleaned_data[f"risk{rank}_likelihood"],
+                "impact": self.cleaned_data[f"risk{rank}_impact"],
+                "raised_by": self.cleaned_data[f"risk{rank}_raised_by"],
+                "mitigation": self.cleaned_data[f"risk{rank}_mitigation"],
+                "pitfall_slug": self.cleaned_data[f"risk{rank}_pitfall"],
+            }
+            for rank in RISK_RANKS
+        ]
+
+    def cost(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in (
+                "monthly_infrastructure",
+                "training",
+                "incident_hours_per_month",
+                "hourly_rate",
+            )
+        }
+
+    def show_conflict(self, current: Workflow) -> None:
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+        self.add_error(
+            None,
+            "Someone else changed this workflow since you opened it. Your input is kept; "
+            "save again to keep yours.",
+        )

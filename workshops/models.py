@@ -1,0 +1,392 @@
+"""Teams, workshops with their five phases, and the decision records they produce."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from patterns.models import Consistency, Failure, Granularity, Level, Trigger
+
+
+def default_budget_minutes() -> list[int]:
+    return [8, 5, 5, 8, 4]
+
+
+def new_invite_code() -> str:
+    # 160 bits from the OS's CSPRNG: unguessable, as invites must be (DESIGN §4).
+    return secrets.token_urlsafe(20)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:team-detail", kwargs={"team_id": self.pk})
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        DECIDED = "decided", "Decided"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="workshops")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    scheduled_at = models.DateTimeField()
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_workshops"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    current_phase = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    budget_minutes = models.JSONField(default=default_budget_minutes)
+    # Seconds spent in each phase before the current visit, keyed "1".."5".
+    phase_seconds = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    invite_code = models.CharField(max_length=40, unique=True, default=new_invite_code)
+    revisits = models.ForeignKey(
+        "Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisited_by",
+        help_text="The decision this workshop reconsiders; accepting its outcome supersedes it.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-scheduled_at", "-id"]
+        indexes = [models.Index(fields=["team", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:console", kwargs={"workshop_id": self.pk})
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        ENGINEERING = "engineering", "Engineering"
+        OPERATIONS = "operations", "Operations"
+        BUSINESS = "business", "Business"
+        SECURITY = "security", "Security"
+        OTHER = "other", "Other"
+
+    class Involvement(models.TextChoices):
+        DECISION_MAKER = "decision_maker", "Decision-maker"
+        CONSULTED = "consulted", "Consulted"
+        INFORMED = "informed", "Informed"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    involvement = models.CharField(
+        max_length=16, choices=Involvement.choices, default=Involvement.CONSULTED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    # Set when a participant joins from their own device (a later feature); lets a browser
+    # prove which participant it is without an account.
+    device_token = models.CharField(max_length=64, blank=True, default="")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class LatencyUnit(models.TextChoices):
+    SECONDS = "seconds", "seconds"
+    MINUTES = "minutes", "minutes"
+    HOURS = "hours", "hours"
+    DAYS = "days", "days"
+
+
+LATENCY_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+class VolumeUnit(models.TextChoices):
+    HOUR = "hour", "per hour"
+    DAY = "day", "per day"
+
+
+class DelayAnswer(models.TextChoices):
+    FINE = "fine", "Fine"
+    DEGRADED = "degraded", "Degraded"
+    UNACCEPTABLE = "unacceptable", "Unacceptable"
+
+
+class Coupling(models.TextChoices):
+    LOOSE = "loose", "Loose"
+    TIGHT = "tight", "Tight"
+
+
+class Workflow(models.Model):
+    """The workflow a workshop studies, or one part of it (a sub-workflow of a hybrid)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="workflows")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    # Phase 1: requirements.
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source_system = models.CharField(max_length=200, blank=True)
+    target_system = models.CharField(max_length=200, blank=True)
+    data_elements = models.TextField(blank=True)
+    update_frequency = models.CharField(max_length=100, blank=True)
+    latency_value = models.FloatField(null=True, blank=True)
+    latency_unit = models.CharField(
+        max_length=8, choices=LatencyUnit.choices, default=LatencyUnit.MINUTES
+    )
+    volume_value = models.FloatField(null=True, blank=True)
+    volume_unit = models.CharField(max_length=8, choices=VolumeUnit.choices, default=VolumeUnit.DAY)
+    growth_factor = models.FloatField(null=True, blank=True)
+    compliance = models.JSONField(default=list, blank=True)
+    observability = models.CharField(max_length=8, choices=Level.choices, blank=True)
+    skill = models.CharField(max_length=8, choices=Level.choices, blank=True)
+    coupling = models.CharField(max_length=8, choices=Coupling.choices, blank=True)
+    consumers = models.PositiveIntegerField(null=True, blank=True)
+    idempotency_key = models.BooleanField(default=False)
+    schema_policy = models.BooleanField(default=False)
+    security_controls = models.BooleanField(default=False)
+    delay_10s = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+    delay_10m = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+    delay_1h = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+
+    # Phase 2: the profile on the four dimensions.
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, blank=True)
+    granularity = models.CharField(max_length=16, choices=Granularity.choices, blank=True)
+    consistency = models.CharField(max_length=16, choices=Consistency.choices, blank=True)
+    failure = models.CharField(max_length=16, choices=Failure.choices, blank=True)
+    trigger_notes = models.TextField(blank=True)
+    granularity_notes = models.TextField(blank=True)
+    consistency_notes = models.TextField(blank=True)
+    failure_notes = models.TextField(blank=True)
+
+    # Phase 3: the candidates carried into phase 4 (pattern slugs).
+    candidates = models.JSONField(default=list, blank=True)
+
+    # Phase 5: the prototype plan and its results.
+    prototype_data_subset = models.TextField(blank=True)
+    target_p95_seconds = models.FloatField(null=True, blank=True)
+    target_throughput = models.FloatField(null=True, blank=True)
+    target_error_rate = models.FloatField(null=True, blank=True)
+    batch_window_hours = models.FloatField(null=True, blank=True)
+    measured_p95_seconds = models.FloatField(null=True, blank=True)
+    measured_throughput = models.FloatField(null=True, blank=True)
+    measured_error_rate = models.FloatField(null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def max_latency_seconds(self) -> float | None:
+        if self.latency_value is None:
+            return None
+        return self.latency_value * LATENCY_UNIT_SECONDS[self.latency_unit]
+
+    @property
+    def volume_per_day(self) -> float | None:
+        if self.volume_value is None:
+            return None
+        return self.volume_value * (24 if self.volume_unit == VolumeUnit.HOUR else 1)
+
+    @property
+    def has_profile(self) -> bool:
+        return all((self.trigger, self.granularity, self.consistency, self.failure))
+
+
+class Risk(models.Model):
+    class RaisedBy(models.TextChoices):
+        ENGINEERING = "engineering", "Engineering"
+        OPERATIONS = "operations", "Operations"
+        BUSINESS = "business", "Business"
+        SECURITY = "security", "Security"
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="risks")
+    pattern_slug = models.SlugField()
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
+    title = models.CharField(max_length=200)
+    likelihood = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    mitigation = models.TextField(blank=True)
+    raised_by = models.CharField(max_length=16, choices=RaisedBy.choices)
+    pitfall_slug = models.SlugField(blank=True)
+
+    class Meta:
+        ordering = ["pattern_slug", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "pattern_slug", "rank"], name="unique_risk_rank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class CostEstimate(models.Model):
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="costs")
+    pattern_slug = models.SlugField()
+    monthly_infrastructure = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    training = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    incident_hours_per_month = models.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    hourly_rate = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["pattern_slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "pattern_slug"], name="unique_cost")
+        ]
+
+    def __str__(self) -> str:
+        return f"TCO of {self.pattern_slug}"
+
+
+class Decision(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        DEPRECATED = "deprecated", "Deprecated"
+        SUPERSEDED = "superseded", "Superseded"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="decisions")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # The pattern chosen for the whole workflow (the first part's, for a hybrid): what the
+    # history filters and counts by.
+    chosen_pattern = models.SlugField(blank=True)
+    chosen_pattern_name = models.CharField(max_length=80, blank=True)
+    rationale = models.TextField(blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The full record, frozen: once accepted it never changes, whatever happens to the
+    # workshop or the catalogue afterwards.
+    snapshot = models.JSONField(default=dict)
+    # Searchable text (title, systems, description), kept beside the snapshot.
+    search_text = models.TextField(blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["chosen_pattern"]),
+            models.Index(fields=["review_date"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:decision-detail", kwargs={"decision_id": self.pk})
+
+
+class StatusChange(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(max_length=16, choices=Decision.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Decision.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"

@@ -1,0 +1,70 @@
+"""Reads of teams, workshops and decisions; the one place that decides who may see what."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from workshops.models import Decision, Membership, Participant, Team, Workflow, Workshop
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def teams_of(user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user).order_by("name")
+
+
+def team_get_for_member(*, user: User, team_id: int) -> Team:
+    """The team, or 404 for anyone outside it."""
+    return get_object_or_404(teams_of(user), pk=team_id)
+
+
+def team_members(team: Team) -> QuerySet[Membership]:
+    return team.memberships.select_related("user").order_by("user__username")
+
+
+def workshops_visible_to(user: User) -> QuerySet[Workshop]:
+    if not user.is_authenticated:
+        return Workshop.objects.none()
+    return Workshop.objects.filter(team__memberships__user=user).select_related(
+        "team", "facilitator"
+    )
+
+
+def workshop_get_for_member(*, user: User, workshop_id: int) -> Workshop:
+    """The workshop with what the console shows at once, or 404 outside its team."""
+    return get_object_or_404(
+        workshops_visible_to(user)
+        .select_related("revisits")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("user")),
+        ),
+        pk=workshop_id,
+    )
+
+
+def workshop_workflows(workshop: Workshop) -> list[Workflow]:
+    """The main workflow first, then its parts, with their risks and costs."""
+    return list(
+        workshop.workflows.prefetch_related("risks", "costs").order_by(
+            "parent_id", "position", "id"
+        )
+    )
+
+
+def decisions_visible_to(user: User) -> QuerySet[Decision]:
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    return Decision.objects.filter(team__memberships__user=user).select_related("team")
+
+
+def decision_get_for_member(*, user: User, decision_id: int) -> Decision:
+    return get_object_or_404(
+        decisions_visible_to(user)
+        .select_related("workshop", "supersedes", "created_by")
+        .prefetch_related("superseded_by", "changes__changed_by"),
+        pk=decision_id,
+    )

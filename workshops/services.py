@@ -1,0 +1,270 @@
+"""Writes: teams, workshops, phases, participants, workflows; keyword-only and atomic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from workshops.models import (
+    CostEstimate,
+    Membership,
+    Participant,
+    Risk,
+    Team,
+    Workflow,
+    Workshop,
+)
+from workshops.timebox import phase_spent_after_leaving, validate_budget
+
+
+class EditConflict(Exception):
+    """Someone else saved the same object since this form was loaded."""
+
+    def __init__(self, current: Model):
+        super().__init__("changed by someone else")
+        self.current = current
+
+
+def _save_versioned(instance: Model, *, version: int, fields: Mapping[str, Any]) -> Model:
+    """Write `fields` only if nobody saved since `version` was read (optimistic locking).
+
+    One UPDATE ... WHERE version = ?: two app servers saving at once cannot both win.
+    """
+    model = type(instance)
+    values = dict(fields)
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    updated = model.objects.filter(pk=instance.pk, version=version).update(
+        **values, version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict(model.objects.get(pk=instance.pk))
+    instance.refresh_from_db()
+    return instance
+
+
+# --- teams -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(*, name: str, creator) -> Team:
+    team = Team.objects.create(name=name)
+    Membership.objects.create(team=team, user=creator)
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, username: str) -> Membership:
+    User = get_user_model()
+    try:
+        user = User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise ValidationError({"username": f"No user is called “{username}”."}) from None
+    if Membership.objects.filter(team=team, user=user).exists():
+        raise ValidationError({"username": f"{username} is already in {team.name}."})
+    return Membership.objects.create(team=team, user=user)
+
+
+# --- workshops ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workshop_create(
+    *,
+    team: Team,
+    title: str,
+    scheduled_at: datetime,
+    facilitator,
+    description: str = "",
+    workflow_fields: Mapping[str, Any] | None = None,
+    revisits=None,
+) -> Workshop:
+    """A workshop with its workflow; pre-filled from an earlier decision when revisiting."""
+    workshop = Workshop.objects.create(
+        team=team,
+        title=title,
+        scheduled_at=scheduled_at,
+        facilitator=facilitator,
+        description=description,
+        revisits=revisits,
+    )
+    Workflow.objects.create(workshop=workshop, **{"name": title, **(workflow_fields or {})})
+    return workshop
+
+
+@transaction.atomic
+def workshop_start(*, workshop: Workshop, now: datetime | None = None) -> Workshop:
+    """Start the clock on the current phase (the first, usually)."""
+    now = now or timezone.now()
+    if workshop.status == Workshop.Status.DRAFT:
+        workshop.status = Workshop.Status.LIVE
+        workshop.started_at = now
+        workshop.phase_started_at = now
+        workshop.save(update_fields=["status", "started_at", "phase_started_at", "updated_at"])
+    return workshop
+
+
+@transaction.atomic
+def phase_go(*, workshop: Workshop, phase: int, now: datetime | None = None) -> Workshop:
+    """Move to `phase`, back or forward; the time spent so far stays with the phase left."""
+    if not 1 <= phase <= 5:
+        raise ValidationError({"phase": "Choose a phase from 1 to 5."})
+    now = now or timezone.now()
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.status == Workshop.Status.LIVE and phase != workshop.current_phase:
+        workshop.phase_seconds = phase_spent_after_leaving(
+            workshop.phase_seconds,
+            phase=workshop.current_phase,
+            started_at=workshop.phase_started_at,
+            now=now,
+        )
+        workshop.phase_started_at = now
+    workshop.current_phase = phase
+    workshop.save(
+        update_fields=["current_phase", "phase_seconds", "phase_started_at", "updated_at"]
+    )
+    return workshop
+
+
+def workshop_update(*, workshop: Workshop, version: int, fields: Mapping[str, Any]) -> Workshop:
+    budget = fields.get("budget_minutes")
+    if budget is not None and (problems := validate_budget(budget)):
+        raise ValidationError({"budget_minutes": problems})
+    return _save_versioned(workshop, version=version, fields=fields)
+
+
+# --- participants --------------------------------------------------------------------------
+
+
+def participant_add(*, workshop: Workshop, name: str, role: str, involvement: str, user=None):
+    return Participant.objects.create(
+        workshop=workshop, name=name, role=role, involvement=involvement, user=user
+    )
+
+
+def participant_update(*, participant: Participant, fields: Mapping[str, Any]) -> Participant:
+    for name, value in fields.items():
+        setattr(participant, name, value)
+    participant.save()
+    return participant
+
+
+def participant_remove(*, participant: Participant) -> None:
+    participant.delete()
+
+
+# --- workflows ---------------------------------------------------------------------------
+
+
+def workflow_update(*, workflow: Workflow, version: int, fields: Mapping[str, Any]) -> Workflow:
+    return _save_versioned(workflow, version=version, fields=fields)
+
+
+REQUIREMENT_FIELDS = (
+    "description",
+    "source_system",
+    "target_system",
+    "data_elements",
+    "update_frequency",
+    "latency_value",
+    "latency_unit",
+    "volume_value",
+    "volume_unit",
+    "growth_factor",
+    "compliance",
+    "observability",
+    "skill",
+    "coupling",
+    "consumers",
+    "idempotency_key",
+    "schema_policy",
+    "security_controls",
+    "delay_10s",
+    "delay_10m",
+    "delay_1h",
+)
+
+
+@transaction.atomic
+def workflow_split(*, workflow: Workflow, names: tuple[str, ...]) -> list[Workflow]:
+    """Split a workflow into parts (a hybrid); each starts from the whole's requirements."""
+    if workflow.parent_id is not None:
+        raise ValidationError("Only the whole workflow can be split into parts.")
+    start = workflow.parts.count()
+    copied = {name: getattr(workflow, name) for name in REQUIREMENT_FIELDS}
+    return [
+        Workflow.objects.create(
+            workshop=workflow.workshop,
+            parent=workflow,
+            position=start + offset + 1,
+            name=name,
+            **copied,
+        )
+        for offset, name in enumerate(names)
+    ]
+
+
+def workflow_part_remove(*, part: Workflow) -> None:
+    if part.parent_id is None:
+        raise ValidationError("The whole workflow cannot be removed.")
+    part.delete()
+
+
+@transaction.atomic
+def tradeoffs_save(
+    *,
+    workflow: Workflow,
+    version: int,
+    pattern_slug: str,
+    risks: list[Mapping[str, Any]],
+    cost: Mapping[str, Any],
+) -> Workflow:
+    """Save one candidate's top risks (a blank title removes that rank) and its cost inputs."""
+    workflow = _save_versioned(workflow, version=version, fields={})
+    for risk in risks:
+        values = dict(risk)
+        rank = values.pop("rank")
+        if not values["title"]:
+            Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug, rank=rank).delete()
+            continue
+        Risk.objects.update_or_create(
+            workflow=workflow, pattern_slug=pattern_slug, rank=rank, defaults=values
+        )
+    CostEstimate.objects.update_or_create(
+        workflow=workflow, pattern_slug=pattern_slug, defaults=dict(cost)
+    )
+    return workflow
+
+
+@transaction.atomic
+def risk_from_pitfall(
+    *, workflow: Workflow, pattern_slug: str, pitfall_slug: str, title: str, mitigation: str
+) -> Risk | None:
+    """Put an engine pitfall into the first free risk rank of a candidate (None when full)."""
+    taken = set(
+        Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug).values_list(
+            "rank", flat=True
+        )
+    )
+    free = next((rank for rank in (1, 2, 3) if rank not in taken), None)
+    if free is None:
+        return None
+    Workflow.objects.filter(pk=workflow.pk).update(version=F("version") + 1)
+    return Risk.objects.create(
+        workflow=workflow,
+        pattern_slug=pattern_slug,
+        rank=free,
+        title=title,
+        likelihood=3,
+        impact=3,
+        mitigation=mitigation,
+        raised_by=Risk.RaisedBy.ENGINEERING,
+        pitfall_slug=pitfall_slug,
+    )
