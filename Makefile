@@ -28,6 +28,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_demo_facilitator
+	$(BIN)/python manage.py loaddemo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## browser: make sure the system Chromium the browser tests drive is there (installs it as root)

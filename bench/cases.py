@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.test import Client
+from django.utils import timezone
 
 from patterns.evaluation import evaluate
 from patterns.forms import QuickMatchForm
 from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, match
 from patterns.models import Pattern
 from patterns.selectors import catalogue_specs
-from tests.factories import PatternFactory
+from tests.factories import PatternFactory, UserFactory
+from workshops import services
+from workshops.models import Decision, Team
 
 CUSTOM_PATTERN_COUNT = 20
 # Engine targets are per call with the whole catalogue, in microseconds.
@@ -92,6 +99,7 @@ def custom_patterns_ensure() -> None:
 
 def bench_rows_remove() -> None:
     """Delete the rows this run added, and only those (for a database the caller gave us)."""
+    decision_history_rows_remove()
     Pattern.objects.filter(pk__in=_created_pattern_ids).delete()
     _created_pattern_ids.clear()
 
@@ -218,3 +226,83 @@ PAGE_CASES: list[PageCase] = [
     PageCase("/patterns/match/ htmx re-rank", f"/patterns/match/?{MATCH_QUERY}", _match_fragment),
     PageCase("/guide/", "/guide/"),
 ]
+
+
+# --- Decision history -----------------------------------------------------------------------
+
+HISTORY_DECISIONS = 10_000
+HISTORY_TEAM_COUNT = 4
+HISTORY_WORKFLOWS = (
+    ("Nightly inventory sync", "Store POS", "Warehouse ERP", "Stock levels per shelf."),
+    ("Order events to billing", "Web shop", "Billing", "Orders as they are placed."),
+    ("Customer master data", "CRM", "Data warehouse", "Addresses and consents."),
+    ("Card settlement files", "Acquirer SFTP", "Ledger", "Daily settlement batches."),
+    ("Price updates to stores", "Pricing engine", "Store POS", "Price changes by region."),
+    ("Shipment tracking feed", "Carrier API", "Customer portal", "Parcel scans."),
+)
+# Ids of what this run added, so that a run against a given database removes only those.
+_history_rows: dict[str, list[int]] = {"users": [], "teams": []}
+
+
+def decision_history_ensure():
+    """A member of four teams that recorded 10,000 decisions between them, once per run.
+
+    The decisions are bulk-inserted: what the page reads is their list columns, not how they
+    were recorded. Pattern choices follow a long tail over the 23-pattern catalogue.
+    """
+    if _history_rows["users"]:
+        return get_user_model().objects.get(pk=_history_rows["users"][0])
+    custom_patterns_ensure()
+    run = secrets.token_hex(3)  # names are unique: never collide with an earlier run's rows
+    member = UserFactory(username=f"bench-historian-{run}")
+    teams = [
+        services.team_create(name=f"Bench history {run} team {n}", creator=member)
+        for n in range(1, HISTORY_TEAM_COUNT + 1)
+    ]
+    _history_rows["users"].append(member.pk)
+    _history_rows["teams"].extend(team.pk for team in teams)
+    specs = catalogue_specs()
+    rng = random.Random(20261125)
+    statuses = [status for status, _label in Decision.Status.choices]
+    today = timezone.localdate()
+    now = timezone.now()
+    decisions = []
+    for number in range(HISTORY_DECISIONS):
+        title, source, target, description = HISTORY_WORKFLOWS[number % len(HISTORY_WORKFLOWS)]
+        (spec,) = rng.choices(specs, weights=[1 / (rank + 1) for rank in range(len(specs))])
+        (status,) = rng.choices(statuses, weights=[2, 2, 10, 2, 1, 2])
+        decided = status in ("accepted", "deprecated", "superseded")
+        decisions.append(
+            Decision(
+                team=teams[number % len(teams)],
+                title=f"{title} #{number}",
+                status=status,
+                chosen_pattern=spec.slug,
+                chosen_pattern_name=spec.name,
+                review_date=today + timedelta(days=rng.randint(-200, 700)) if decided else None,
+                decided_at=now - timedelta(hours=number) if decided else None,
+                search_text=f"{title}\n{description}\n{source}\n{target}",
+                snapshot={},
+                created_by=member,
+            )
+        )
+    Decision.objects.bulk_create(decisions, batch_size=500)
+    return member
+
+
+def decision_history_rows_remove() -> None:
+    """Delete the member, teams and decisions this run added (for a given database)."""
+    Decision.objects.filter(team_id__in=_history_rows["teams"]).delete()
+    Team.objects.filter(pk__in=_history_rows["teams"]).delete()  # memberships go with them
+    get_user_model().objects.filter(pk__in=_history_rows["users"]).delete()
+    _history_rows["users"].clear()
+    _history_rows["teams"].clear()
+
+
+def _decision_list(client: Client) -> None:
+    client.force_login(decision_history_ensure())
+
+
+PAGE_CASES.append(
+    PageCase("/decisions/ 10,000 decisions", "/decisions/", _decision_list, target_ratio=5.0)
+)

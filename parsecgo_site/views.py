@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from patterns.selectors import patterns_all
+from workshops import selectors as workshop_selectors
+from workshops.models import Decision, Workshop
+
+DUE_SOON = timedelta(days=30)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"patterns": patterns_all()})
+    """The dashboard for a signed-in facilitator; what the product is, for everyone else."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html", {"patterns": patterns_all()})
+    decisions = workshop_selectors.decisions_visible_to(request.user)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "workshops": workshop_selectors.workshops_visible_to(request.user)
+            .filter(status__in=[Workshop.Status.DRAFT, Workshop.Status.LIVE])
+            .order_by("-status", "-scheduled_at")[:20],
+            "due": decisions.filter(
+                status=Decision.Status.ACCEPTED,
+                review_date__lte=timezone.localdate() + DUE_SOON,
+            ).order_by("review_date")[:10],
+            "recent": decisions.order_by("-created_at", "-id")[:8],
+            "today": timezone.localdate(),
+            "has_team": workshop_selectors.teams_of(request.user).exists(),
+        },
+    )
 
 
 @require_GET

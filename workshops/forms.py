@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -464,3 +465,78 @@ class TradeoffForm(forms.Form):
             "Someone else changed this workflow since you opened it. Your input is kept; "
             "save again to keep yours.",
         )
+
+
+class DecideForm(forms.Form):
+    """The outcome: a pattern per workflow (per part for a hybrid), why, and when to review."""
+
+    ACTIONS = (("draft", "Save as draft"), ("proposed", "Propose"), ("accepted", "Accept"))
+
+    rationale = forms.CharField(
+        label="Chosen because…",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Finish the sentence “Chosen option: X, because …”.",
+    )
+    consequences = forms.CharField(
+        label="Consequences (good and bad)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(choices=ACTIONS, initial="draft")
+
+    def __init__(self, *args, workflows, views, patterns, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workflows = workflows
+        choices = [(p.slug, p.name) for p in patterns]
+        recorded = {}
+        if decision is not None:
+            for workflow, data in zip(
+                workflows, decision.snapshot.get("workflows", []), strict=False
+            ):
+                recorded[workflow.pk] = (data.get("chosen") or {}).get("pattern")
+            self.initial.update(
+                rationale=decision.rationale,
+                consequences=decision.consequences,
+                review_date=decision.review_date,
+            )
+        else:
+            self.initial["review_date"] = timezone.localdate() + timedelta(days=365)
+        for workflow, view in zip(workflows, views, strict=True):
+            name = f"chosen_{workflow.pk}"
+            recommended = (
+                view.evaluation.result.recommended.pattern.slug
+                if view.evaluation and view.evaluation.result.recommended
+                else None
+            )
+            self.fields[name] = forms.ChoiceField(
+                label=f"Pattern for {workflow.name}" if workflow.parent_id else "Chosen pattern",
+                choices=[("", "Choose a pattern")] + choices,
+            )
+            self.initial[name] = recorded.get(workflow.pk) or (
+                workflow.candidates[0] if workflow.candidates else recommended
+            )
+
+    def clean_review_date(self):
+        value = self.cleaned_data["review_date"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("Pick a review date in the future.")
+        return value
+
+    def chosen(self) -> dict[int, str]:
+        return {w.pk: self.cleaned_data[f"chosen_{w.pk}"] for w in self.workflows}
+
+    def chosen_fields(self):
+        return [self[f"chosen_{w.pk}"] for w in self.workflows]
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=[])
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        from workshops.models import Decision
+
+        labels = dict(Decision.Status.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in sorted(allowed)]

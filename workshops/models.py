@@ -339,6 +339,7 @@ class Decision(models.Model):
     chosen_pattern = models.SlugField(blank=True)
     chosen_pattern_name = models.CharField(max_length=80, blank=True)
     rationale = models.TextField(blank=True)
+    consequences = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     # The full record, frozen: once accepted it never changes, whatever happens to the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from workshops.models import Decision, Membership, Participant, Team, Workflow, Workshop
@@ -50,7 +50,7 @@ def workshop_workflows(workshop: Workshop) -> list[Workflow]:
     """The main workflow first, then its parts, with their risks and costs."""
     return list(
         workshop.workflows.prefetch_related("risks", "costs").order_by(
-            "parent_id", "position", "id"
+            F("parent_id").asc(nulls_first=True), "position", "id"
         )
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,15 +12,20 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
+from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops.models import (
     CostEstimate,
+    Decision,
     Membership,
     Participant,
     Risk,
+    StatusChange,
     Team,
     Workflow,
     Workshop,
 )
+from workshops.selectors import workshop_workflows
+from workshops.snapshot import build_snapshot
 from workshops.timebox import phase_spent_after_leaving, validate_budget
 
 
@@ -267,4 +272,155 @@ def risk_from_pitfall(
         mitigation=mitigation,
         raised_by=Risk.RaisedBy.ENGINEERING,
         pitfall_slug=pitfall_slug,
+    )
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+# Who may follow whom. "superseded" is never chosen by hand: accepting a revisit does it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Decision.Status.DRAFT: frozenset({"proposed", "accepted", "rejected"}),
+    Decision.Status.PROPOSED: frozenset({"draft", "accepted", "rejected"}),
+    Decision.Status.ACCEPTED: frozenset({"deprecated"}),
+    Decision.Status.REJECTED: frozenset(),
+    Decision.Status.DEPRECATED: frozenset(),
+    Decision.Status.SUPERSEDED: frozenset(),
+}
+OPEN_STATUSES = (Decision.Status.DRAFT, Decision.Status.PROPOSED)
+
+
+def _search_text(workshop: Workshop, workflows) -> str:
+    parts = [workshop.title, workshop.description]
+    for workflow in workflows:
+        parts += [workflow.name, workflow.description, workflow.source_system]
+        parts += [workflow.target_system, workflow.data_elements]
+    return "\n".join(part for part in parts if part)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    workshop: Workshop,
+    by,
+    chosen: Mapping[int, str],
+    rationale: str,
+    consequences: str,
+    review_date: date | None,
+    now: datetime | None = None,
+) -> Decision:
+    """Write the workshop's open decision (draft or proposed) from its current state."""
+    now = now or timezone.now()
+    if workshop.decisions.filter(status=Decision.Status.ACCEPTED).exists():
+        raise ValidationError(
+            "This workshop's decision is accepted and frozen; revisit it to change it."
+        )
+    workflows = workshop_workflows(workshop)
+    patterns = catalogue_specs()
+    names = {p.slug: p.name for p in patterns}
+    main = chosen.get(workflows[0].pk) or next(
+        (chosen[w.pk] for w in workflows[1:] if chosen.get(w.pk)), ""
+    )
+    decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
+    if decision is None:
+        decision = Decision(team=workshop.team, workshop=workshop, created_by=by)
+    decision.title = workshop.title
+    decision.chosen_pattern = main
+    decision.chosen_pattern_name = names.get(main, "")
+    decision.rationale = rationale
+    decision.consequences = consequences
+    decision.review_date = review_date
+    decision.supersedes = workshop.revisits
+    decision.search_text = _search_text(workshop, workflows)
+    decision.snapshot = build_snapshot(
+        workshop=workshop,
+        workflows=workflows,
+        patterns=patterns,
+        default_costs=default_monthly_costs(),
+        chosen=chosen,
+        rationale=rationale,
+        consequences=consequences,
+        review_date=review_date.isoformat() if review_date else None,
+    )
+    is_new = decision.pk is None
+    decision.save()
+    if is_new:
+        StatusChange.objects.create(
+            decision=decision, to_status=decision.status, changed_by=by, changed_at=now
+        )
+    return decision
+
+
+@transaction.atomic
+def decision_transition(
+    *, decision: Decision, to_status: str, by, note: str = "", now: datetime | None = None
+) -> Decision:
+    """Move a decision along its lifecycle, dated and attributed; accepting a revisit
+    supersedes the decision it reconsiders."""
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if to_status not in TRANSITIONS[decision.status]:
+        raise ValidationError(
+            f"A {decision.get_status_display().lower()} decision cannot become {to_status}."
+        )
+    StatusChange.objects.create(
+        decision=decision,
+        from_status=decision.status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=now,
+        note=note,
+    )
+    decision.status = to_status
+    if to_status == Decision.Status.ACCEPTED:
+        decision.decided_at = now
+        if decision.workshop_id:
+            Workshop.objects.filter(pk=decision.workshop_id).update(status=Workshop.Status.DECIDED)
+        old = decision.supersedes
+        if old is not None and old.status == Decision.Status.ACCEPTED:
+            StatusChange.objects.create(
+                decision=old,
+                from_status=old.status,
+                to_status=Decision.Status.SUPERSEDED,
+                changed_by=by,
+                changed_at=now,
+                note=f"Superseded by “{decision.title}”.",
+            )
+            Decision.objects.filter(pk=old.pk).update(status=Decision.Status.SUPERSEDED)
+    decision.save(update_fields=["status", "decided_at", "updated_at"])
+    return decision
+
+
+REVISIT_FIELDS = (
+    *REQUIREMENT_FIELDS,
+    "trigger",
+    "granularity",
+    "consistency",
+    "failure",
+)
+
+
+@transaction.atomic
+def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
+    """A new workshop pre-filled from the decision's record; accepting it supersedes this one."""
+    recorded = (decision.snapshot.get("workflows") or [{}])[0]
+    fields: dict[str, Any] = {}
+    for name in REQUIREMENT_FIELDS:
+        if name in recorded:
+            fields[name] = recorded[name]
+    fields.update({k: v for k, v in (recorded.get("profile") or {}).items() if v})
+    if latency := recorded.get("latency"):
+        fields["latency_value"], fields["latency_unit"] = latency["value"], latency["unit"]
+    if volume := recorded.get("volume"):
+        fields["volume_value"], fields["volume_unit"] = volume["value"], volume["unit"]
+    for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
+        fields[name] = (recorded.get("delay_answers") or {}).get(key, "")
+    fields = {k: v for k, v in fields.items() if k in REVISIT_FIELDS and v is not None}
+    return workshop_create(
+        team=decision.team,
+        title=f"{decision.title} (revisited)",
+        scheduled_at=now or timezone.now(),
+        facilitator=by,
+        description=f"Revisits the decision “{decision.title}”.",
+        workflow_fields=fields,
+        revisits=decision,
     )

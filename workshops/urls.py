@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workshops import views
+from workshops import decision_views, export_views, history_views, views
 
 app_name = "workshops"
 
@@ -46,5 +46,23 @@ urlpatterns = [
         "workshops/<int:workshop_id>/workflows/<int:workflow_id>/pitfalls/<slug:slug>/",
         views.pitfall_to_risk,
         name="pitfall-to-risk",
+    ),
+    path("workshops/<int:workshop_id>/decide/", decision_views.decide, name="decide"),
+    path("decisions/", history_views.decision_list, name="decision-list"),
+    path("decisions/<int:decision_id>/", decision_views.decision_detail, name="decision-detail"),
+    path(
+        "decisions/<int:decision_id>.json",
+        export_views.decision_json,
+        name="decision-json",
+    ),
+    path(
+        "decisions/<int:decision_id>/status/",
+        decision_views.decision_status,
+        name="decision-status",
+    ),
+    path(
+        "decisions/<int:decision_id>/revisit/",
+        decision_views.decision_revisit,
+        name="decision-revisit",
     ),
 ]

@@ -1,0 +1,305 @@
+"""Deciding, the decision record, its lifecycle, revisiting and superseding."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from workshops import services
+from workshops.models import Decision, StatusChange, Workshop
+
+pytestmark = pytest.mark.django_db
+
+NEXT_YEAR = timezone.localdate() + timedelta(days=365)
+
+
+@pytest.fixture
+def profiled(workshop, workflow):
+    services.workflow_update(
+        workflow=workflow,
+        version=workflow.version,
+        fields={
+            "description": "Stock levels <b>nightly</b>",
+            "source_system": "Store POS",
+            "target_system": "Warehouse DB",
+            "latency_value": 24,
+            "latency_unit": "hours",
+            "volume_value": 2_340_000,
+            "trigger": "scheduled",
+            "granularity": "batch",
+            "consistency": "strong",
+            "failure": "retry",
+            "candidates": ["batch", "streaming"],
+        },
+    )
+    services.participant_add(
+        workshop=workshop, name="Dana", role="operations", involvement="decision_maker"
+    )
+    return workshop
+
+
+def record(workshop, user, *, pattern="batch", status="accepted"):
+    decision = services.decision_record(
+        workshop=workshop,
+        by=user,
+        chosen={workshop.workflows.get(parent=None).pk: pattern},
+        rationale="it meets the nightly window at the lowest cost.",
+        consequences="Stores see stock a day late.",
+        review_date=NEXT_YEAR,
+    )
+    if status != "draft":
+        decision = services.decision_transition(decision=decision, to_status=status, by=user)
+    return decision
+
+
+def decide_url(workshop) -> str:
+    return reverse("workshops:decide", kwargs={"workshop_id": workshop.pk})
+
+
+class TestDecide:
+    def test_it_preselects_the_candidate_and_a_review_date_a_year_ahead(
+        self, facilitator_client, profiled
+    ):
+        response = facilitator_client.get(decide_url(profiled))
+        form = response.context["form"]
+        assert form[f"chosen_{profiled.workflows.get().pk}"].value() == "batch"
+        assert form["review_date"].value() == NEXT_YEAR
+
+    def test_it_records_an_accepted_decision(self, facilitator_client, facilitator, profiled):
+        workflow = profiled.workflows.get()
+        response = facilitator_client.post(
+            decide_url(profiled),
+            {
+                f"chosen_{workflow.pk}": "batch",
+                "rationale": "it fits the nightly window.",
+                "consequences": "",
+                "review_date": NEXT_YEAR.isoformat(),
+                "action": "accepted",
+            },
+        )
+        decision = Decision.objects.get()
+        assert response["Location"] == decision.get_absolute_url()
+        assert decision.status == "accepted"
+        assert decision.chosen_pattern == "batch"
+        assert decision.decided_at is not None
+        assert decision.snapshot["workflows"][0]["chosen"] == {
+            "pattern": "batch",
+            "name": "Batch processing",
+        }
+        assert decision.snapshot["people"]["decision_makers"] == [
+            {"name": "Dana", "role": "Operations"}
+        ]
+        assert [(c.from_status, c.to_status) for c in decision.changes.all()] == [
+            ("", "draft"),
+            ("draft", "accepted"),
+        ]
+        assert all(c.changed_by == facilitator for c in decision.changes.all())
+        assert Workshop.objects.get(pk=profiled.pk).status == "decided"
+
+    def test_it_keeps_input_and_explains_what_is_missing(self, facilitator_client, profiled):
+        workflow = profiled.workflows.get()
+        response = facilitator_client.post(
+            decide_url(profiled),
+            {
+                f"chosen_{workflow.pk}": "streaming",
+                "rationale": "",
+                "consequences": "Keep me",
+                "review_date": "2001-01-01",
+                "action": "accepted",
+            },
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "This field is required." in content
+        assert "Pick a review date in the future." in content
+        assert "Keep me" in content
+        assert not Decision.objects.exists()
+
+    def test_it_returns_404_to_outsiders(self, outsider_client, profiled):
+        assert outsider_client.get(decide_url(profiled)).status_code == 404
+        response = outsider_client.post(
+            decide_url(profiled), {"rationale": "x", "action": "accepted"}
+        )
+        assert response.status_code == 404
+        assert not Decision.objects.exists()
+
+
+class TestRecordPage:
+    def test_it_shows_the_record_in_madr_order(self, facilitator_client, facilitator, profiled):
+        decision = record(profiled, facilitator)
+        content = facilitator_client.get(decision.get_absolute_url()).content.decode()
+        order = [
+            "Decision-makers",
+            "Context and problem",
+            "Decision drivers",
+            "Considered options",
+            "Decision outcome",
+            "Risks of Batch processing",
+            "Three-year cost of ownership",
+            "Confirmation",
+            "Consequences",
+            "Review by",
+            "Timeline",
+        ]
+        positions = [content.index(heading) for heading in order]
+        assert positions == sorted(positions)
+        assert "Chosen option: <strong>Batch processing</strong>, because it meets" in content
+
+    def test_it_escapes_what_people_typed(self, facilitator_client, facilitator, profiled):
+        decision = record(profiled, facilitator)
+        content = facilitator_client.get(decision.get_absolute_url()).content.decode()
+        assert "Stock levels &lt;b&gt;nightly&lt;/b&gt;" in content
+        assert "<b>nightly</b>" not in content
+
+    def test_it_returns_404_to_outsiders(self, outsider_client, facilitator, profiled):
+        decision = record(profiled, facilitator)
+        assert outsider_client.get(decision.get_absolute_url()).status_code == 404
+
+    def test_it_costs_the_same_queries_with_3_or_300_status_changes(
+        self, facilitator_client, facilitator, profiled, django_assert_max_num_queries
+    ):
+        decision = record(profiled, facilitator)
+
+        def add_changes(count: int) -> None:
+            StatusChange.objects.bulk_create(
+                StatusChange(
+                    decision=decision,
+                    from_status="accepted",
+                    to_status="accepted",
+                    changed_by=facilitator,
+                    changed_at=timezone.now(),
+                    note=f"note {n}",
+                )
+                for n in range(count)
+            )
+
+        add_changes(1)  # 3 in all with the two real ones
+        with django_assert_max_num_queries(12) as small:
+            facilitator_client.get(decision.get_absolute_url())
+        add_changes(297)
+        with django_assert_max_num_queries(len(small)):
+            response = facilitator_client.get(decision.get_absolute_url())
+        assert response.content.decode().count("note ") >= 298
+
+
+class TestLifecycle:
+    def test_a_change_is_dated_attributed_and_shown(
+        self, facilitator_client, facilitator, teammate, profiled
+    ):
+        decision = record(profiled, facilitator, status="proposed")
+        services.decision_transition(
+            decision=decision, to_status="accepted", by=teammate, note="Agreed in the review."
+        )
+        content = facilitator_client.get(decision.get_absolute_url()).content.decode()
+        assert "Proposed → <strong>Accepted</strong> by tariq: Agreed in the review." in content
+
+    @pytest.mark.parametrize(
+        ("start", "refused"),
+        [
+            ("accepted", "draft"),
+            ("accepted", "superseded"),
+            ("accepted", "rejected"),
+            ("rejected", "accepted"),
+            ("deprecated", "accepted"),
+        ],
+    )
+    def test_it_refuses_impossible_changes(self, facilitator, profiled, start, refused):
+        decision = record(
+            profiled, facilitator, status=start if start != "deprecated" else "accepted"
+        )
+        if start == "deprecated":
+            decision = services.decision_transition(
+                decision=decision, to_status="deprecated", by=facilitator
+            )
+        with pytest.raises(ValidationError):
+            services.decision_transition(decision=decision, to_status=refused, by=facilitator)
+        assert Decision.objects.get(pk=decision.pk).status == start
+
+    def test_the_status_form_refuses_a_change_it_does_not_offer(
+        self, facilitator_client, facilitator, profiled
+    ):
+        decision = record(profiled, facilitator)
+        url = reverse("workshops:decision-status", kwargs={"decision_id": decision.pk})
+        facilitator_client.post(url, {"to_status": "draft"})
+        assert Decision.objects.get(pk=decision.pk).status == "accepted"
+        facilitator_client.post(url, {"to_status": "deprecated", "note": "Replaced by CDC"})
+        assert Decision.objects.get(pk=decision.pk).status == "deprecated"
+
+    def test_an_accepted_record_is_frozen(self, facilitator_client, facilitator, profiled):
+        decision = record(profiled, facilitator)
+        workflow = profiled.workflows.get()
+        services.workflow_update(
+            workflow=workflow, version=workflow.version, fields={"source_system": "SAP"}
+        )
+        decision.refresh_from_db()
+        assert decision.snapshot["workflows"][0]["source_system"] == "Store POS"
+        with pytest.raises(ValidationError):
+            record(profiled, facilitator)
+        response = facilitator_client.get(decide_url(profiled))
+        assert response["Location"] == decision.get_absolute_url()
+
+
+class TestRevisit:
+    def test_revisiting_prefills_a_workshop_that_supersedes_when_accepted(
+        self, facilitator_client, facilitator, profiled
+    ):
+        old = record(profiled, facilitator)
+        url = reverse("workshops:decision-revisit", kwargs={"decision_id": old.pk})
+        response = facilitator_client.post(url)
+        new_workshop = Workshop.objects.exclude(pk=profiled.pk).get()
+        assert response["Location"] == new_workshop.get_absolute_url()
+        assert new_workshop.revisits == old
+        workflow = new_workshop.workflows.get()
+        assert (workflow.source_system, workflow.trigger, workflow.latency_value) == (
+            "Store POS",
+            "scheduled",
+            24,
+        )
+
+        new = record(new_workshop, facilitator, pattern="streaming", status="proposed")
+        assert Decision.objects.get(pk=old.pk).status == "accepted"  # not until accepted
+        services.decision_transition(decision=new, to_status="accepted", by=facilitator)
+        old.refresh_from_db()
+        assert old.status == "superseded"
+        assert old.changes.last().note == f"Superseded by “{new.title}”."
+        old_page = facilitator_client.get(old.get_absolute_url()).content.decode()
+        new_page = facilitator_client.get(new.get_absolute_url()).content.decode()
+        assert new.get_absolute_url() in old_page
+        assert old.get_absolute_url() in new_page
+
+    def test_outsiders_cannot_revisit(self, outsider_client, facilitator, profiled):
+        old = record(profiled, facilitator)
+        url = reverse("workshops:decision-revisit", kwargs={"decision_id": old.pk})
+        assert outsider_client.post(url).status_code == 404
+        assert Workshop.objects.count() == 1
+
+
+class TestDashboard:
+    def test_it_shows_my_workshops_due_reviews_and_recent_decisions(
+        self, facilitator_client, facilitator, profiled, outsider
+    ):
+        decision = record(profiled, facilitator)
+        Decision.objects.filter(pk=decision.pk).update(review_date=date(2020, 1, 1))
+        other_team = services.team_create(name="Elsewhere", creator=outsider)
+        services.workshop_create(
+            team=other_team, title="Not yours", scheduled_at=timezone.now(), facilitator=outsider
+        )
+        services.workshop_create(
+            team=profiled.team,
+            title="Order events",
+            scheduled_at=timezone.now(),
+            facilitator=facilitator,
+        )
+        content = facilitator_client.get(reverse("home")).content.decode()
+        assert "Order events" in content
+        assert "Not yours" not in content
+        assert "overdue since" in content
+        assert decision.get_absolute_url() in content
+
+    def test_anonymous_visitors_get_the_product_page(self, client):
+        content = client.get(reverse("home")).content.decode()
+        assert "Decide how two systems should talk" in content

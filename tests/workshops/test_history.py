@@ -1,0 +1,359 @@
+"""The decision history: my teams' decisions only, searched, filtered, sorted, charted."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from workshops import services
+from workshops.history import PAGE_SIZE, pattern_chart
+from workshops.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("workshops:decision-list")
+
+
+def record(
+    team,
+    by,
+    title: str,
+    *,
+    pattern: str = "batch",
+    accept: bool = False,
+    review_date: date | None = None,
+    at: datetime | None = None,
+    **workflow_fields,
+) -> Decision:
+    """A decision recorded at the end of a workshop, as the decide page records it.
+
+    `at` backdates it: the services stamp rows with the current time, and history needs a past.
+    """
+    moment = at or timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        workshop = services.workshop_create(
+            team=team,
+            title=title,
+            scheduled_at=moment,
+            facilitator=by,
+            workflow_fields=workflow_fields,
+        )
+        decision = services.decision_record(
+            workshop=workshop,
+            by=by,
+            chosen={workshop.workflows.get().pk: pattern},
+            rationale="It fits the profile.",
+            consequences="",
+            review_date=review_date,
+        )
+        if accept:
+            decision = services.decision_transition(decision=decision, to_status="accepted", by=by)
+    return decision
+
+
+def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> None:
+    # Volume only: dozens of rows through the full service would make the test slow for
+    # nothing the other tests do not already cover.
+    Decision.objects.bulk_create(
+        Decision(
+            team=team,
+            title=f"{prefix} {number:03}",
+            created_by=by,
+            status=Decision.Status.ACCEPTED,
+            chosen_pattern="streaming",
+            chosen_pattern_name="Real-time streaming",
+            snapshot={},
+        )
+        for number in range(count)
+    )
+
+
+ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
+
+
+def listed(response) -> list[str]:
+    """Titles of the decisions in the list, in order."""
+    return [title.strip() for title in ROW_TITLE.findall(_text(response))]
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def other_team(outsider):
+    return services.team_create(name="Payments", creator=outsider)
+
+
+@pytest.fixture
+def second_team(facilitator):
+    return services.team_create(name="Data", creator=facilitator)
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+def test_it_lists_my_teams_decisions(facilitator_client, team, facilitator, teammate):
+    mine = record(team, facilitator, "Nightly inventory sync", accept=True)
+    record(team, teammate, "Order events to billing", pattern="streaming")
+    response = facilitator_client.get(URL)
+    content = _text(response)
+    assert listed(response) == ["Order events to billing", "Nightly inventory sync"]
+    assert f'href="{mine.get_absolute_url()}"' in content
+    assert "Batch processing" in content and "Real-time streaming" in content
+    assert ">Accepted</span>" in content and ">Draft</span>" in content
+    assert "Platform" in content
+    assert "2 decisions" in content
+
+
+def test_it_shows_outsiders_none_of_them(
+    outsider_client, client, team, facilitator, other_team, outsider
+):
+    record(team, facilitator, "Nightly inventory sync")
+    record(other_team, outsider, "Card settlement files")
+    assert listed(outsider_client.get(URL)) == ["Card settlement files"]
+    client.force_login(facilitator)
+    assert listed(client.get(URL)) == ["Nightly inventory sync"]
+
+
+def test_it_offers_only_my_teams_in_the_team_filter(facilitator_client, team, other_team):
+    content = _text(facilitator_client.get(URL))
+    assert f'<option value="{team.pk}">Platform</option>' in content
+    assert "Payments" not in content
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_other_methods(facilitator_client):
+    assert facilitator_client.post(URL).status_code == 405
+
+
+# --- Search and filters ------------------------------------------------------------------------
+
+
+def test_it_searches_the_systems_and_description_with_every_word(
+    facilitator_client, team, facilitator
+):
+    record(
+        team,
+        facilitator,
+        "Stock levels",
+        source_system="Store POS",
+        target_system="Warehouse ERP",
+        description="Counts per shelf, every night.",
+    )
+    record(team, facilitator, "Customer addresses", target_system="CRM")
+    assert listed(facilitator_client.get(URL, {"q": "warehouse"})) == ["Stock levels"]
+    assert listed(facilitator_client.get(URL, {"q": "  erp   SHELF "})) == ["Stock levels"]
+    assert listed(facilitator_client.get(URL, {"q": "customer"})) == ["Customer addresses"]
+    assert listed(facilitator_client.get(URL, {"q": "erp crm"})) == []
+
+
+def test_it_filters_by_pattern(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels", pattern="batch")
+    record(team, facilitator, "Order events", pattern="streaming")
+    assert listed(facilitator_client.get(URL, {"pattern": "streaming"})) == ["Order events"]
+
+
+def test_it_filters_by_status(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels", accept=True)
+    record(team, facilitator, "Order events")
+    assert listed(facilitator_client.get(URL, {"status": "accepted"})) == ["Stock levels"]
+    assert listed(facilitator_client.get(URL, {"status": "draft"})) == ["Order events"]
+
+
+def test_it_filters_by_team(facilitator_client, team, second_team, facilitator):
+    record(team, facilitator, "Stock levels")
+    record(second_team, facilitator, "Warehouse feed")
+    assert listed(facilitator_client.get(URL)) == ["Warehouse feed", "Stock levels"]
+    assert listed(facilitator_client.get(URL, {"team": second_team.pk})) == ["Warehouse feed"]
+
+
+def test_it_filters_by_the_date_recorded(facilitator_client, team, facilitator):
+    record(team, facilitator, "March", at=timezone.make_aware(datetime(2026, 3, 10, 23, 30)))
+    record(team, facilitator, "April", at=timezone.make_aware(datetime(2026, 4, 2, 9)))
+    record(team, facilitator, "May", at=timezone.make_aware(datetime(2026, 5, 1, 0, 5)))
+    assert listed(facilitator_client.get(URL, {"from": "2026-03-10", "to": "2026-04-02"})) == [
+        "April",
+        "March",
+    ]
+    assert listed(facilitator_client.get(URL, {"from": "2026-04-03"})) == ["May"]
+    assert listed(facilitator_client.get(URL, {"to": "2026-03-10"})) == ["March"]
+
+
+def test_it_lists_accepted_decisions_due_for_review(facilitator_client, team, facilitator):
+    today = timezone.localdate()
+    record(team, facilitator, "Overdue", accept=True, review_date=today - timedelta(days=3))
+    record(team, facilitator, "Due today", accept=True, review_date=today)
+    record(team, facilitator, "Later", accept=True, review_date=today + timedelta(days=30))
+    record(team, facilitator, "Draft past date", review_date=today - timedelta(days=3))
+    response = facilitator_client.get(URL, {"review_due": "on", "sort": "review"})
+    assert listed(response) == ["Overdue", "Due today"]
+    assert _text(response).count('data-testid="review-due"') == 2
+
+
+def test_it_highlights_due_reviews_in_the_whole_list(facilitator_client, team, facilitator):
+    today = timezone.localdate()
+    record(team, facilitator, "Overdue", accept=True, review_date=today - timedelta(days=1))
+    record(team, facilitator, "Later", accept=True, review_date=today + timedelta(days=1))
+    content = _text(facilitator_client.get(URL))
+    assert content.count('data-testid="review-due"') == 1
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Bravo", "Charlie", "alpha"]),
+        ("newest", ["Bravo", "Charlie", "alpha"]),
+        ("oldest", ["alpha", "Charlie", "Bravo"]),
+        ("title", ["alpha", "Bravo", "Charlie"]),
+        ("review", ["Charlie", "alpha", "Bravo"]),
+    ],
+)
+def test_it_sorts(facilitator_client, team, facilitator, sort, expected):
+    start = timezone.now() - timedelta(days=10)
+    record(team, facilitator, "alpha", review_date=date(2027, 6, 1), at=start)
+    record(team, facilitator, "Charlie", review_date=date(2027, 1, 1), at=start + timedelta(1))
+    record(team, facilitator, "Bravo", review_date=None, at=start + timedelta(2))
+    assert listed(facilitator_client.get(URL, {"sort": sort})) == expected
+
+
+def test_it_keeps_the_filters_in_the_page_links(facilitator_client, team, facilitator):
+    bulk_decisions(team, facilitator, PAGE_SIZE + 5)
+    record(team, facilitator, "A draft")
+    first = facilitator_client.get(URL, {"status": "accepted", "sort": "title"})
+    assert len(listed(first)) == PAGE_SIZE
+    content = _text(first)
+    assert "status=accepted&amp;sort=title&amp;page=2" in content
+    assert "30 decisions match these filters · page 1 of 2" in content
+    second = facilitator_client.get(URL, {"status": "accepted", "sort": "title", "page": 2})
+    assert listed(second) == [f"Bulk decision {n:03}" for n in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    assert "status=accepted&amp;sort=title&amp;page=1" in _text(second)
+
+
+@pytest.mark.parametrize("page", ["99", "last", "-1", "abc"])
+def test_it_answers_a_page_that_does_not_exist_with_a_real_one(
+    facilitator_client, team, facilitator, page
+):
+    bulk_decisions(team, facilitator, PAGE_SIZE + 1)
+    assert len(listed(facilitator_client.get(URL, {"page": page}))) in (1, PAGE_SIZE)
+
+
+def test_it_shows_an_invalid_filter_beside_its_field_and_still_lists(
+    facilitator_client, team, facilitator, other_team
+):
+    record(team, facilitator, "Stock levels", accept=True)
+    response = facilitator_client.get(
+        URL,
+        {
+            "status": "accepted",
+            "pattern": "telepathy",
+            "team": other_team.pk,
+            "from": "31/31/2026",
+            "sort": "sideways",
+        },
+    )
+    content = _text(response)
+    assert listed(response) == ["Stock levels"]
+    assert content.count("Select a valid choice.") >= 2 * 3  # beside the field and in the summary
+    assert "Enter a valid date." in content
+    assert 'id="error_1_id_from"' in content  # crispy's error element beside the field
+    assert "1 decision matches these filters" in content  # the valid status filter still applies
+
+
+def test_it_refuses_an_end_date_before_the_start_date(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels")
+    today = timezone.localdate()
+    start, end = today - timedelta(days=1), today - timedelta(days=5)
+    response = facilitator_client.get(URL, {"from": start.isoformat(), "to": end.isoformat()})
+    assert "This date is before the “from” date." in _text(response)
+    assert listed(response) == ["Stock levels"]  # "from" still applies, "to" does not
+
+
+# --- Chart, empty states, htmx, query count -----------------------------------------------------
+
+
+def test_it_charts_how_often_each_pattern_was_chosen(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels", pattern="batch")
+    record(team, facilitator, "Price files", pattern="batch")
+    record(team, facilitator, "Order events", pattern="streaming", accept=True)
+    content = _text(facilitator_client.get(URL))
+    assert 'role="img" aria-label="Decisions per chosen pattern: Batch processing 2, ' in content
+    assert '<tr><th scope="row">Batch processing</th><td>2</td></tr>' in content
+    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in content
+    assert " style=" not in content and "<script>" not in content  # CSP: no inline styles
+    narrowed = _text(facilitator_client.get(URL, {"status": "accepted"}))
+    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in narrowed
+    assert "Batch processing</th>" not in narrowed
+
+
+def test_it_draws_bars_in_proportion_and_labels_a_missing_pattern():
+    chart = pattern_chart([("Batch processing", 4), ("", 1)])
+    assert chart.total == 5
+    assert [bar.name for bar in chart.bars] == ["Batch processing", "No pattern chosen"]
+    wide, narrow = chart.bars
+    assert wide.width == 4 * narrow.width
+    assert narrow.y > wide.y
+    assert pattern_chart([]).bars == ()
+
+
+def test_it_welcomes_someone_without_decisions(facilitator_client, team):
+    content = _text(facilitator_client.get(URL))
+    assert "No decisions yet." in content
+    assert 'data-testid="pattern-chart"' not in content
+
+
+def test_it_says_when_no_decision_matches(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels")
+    content = _text(facilitator_client.get(URL, {"q": "nothing-like-this"}))
+    assert "No decision matches these filters." in content
+
+
+def test_it_answers_htmx_with_the_results_alone(facilitator_client, team, facilitator):
+    record(team, facilitator, "Stock levels")
+    response = facilitator_client.get(URL, {"q": "stock"}, HTTP_HX_REQUEST="true")
+    content = _text(response)
+    assert "<html" not in content
+    assert content.lstrip().startswith('<div id="results">')
+    assert listed(response) == ["Stock levels"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_answers_an_htmx_history_restore_with_the_whole_page(facilitator_client, team):
+    response = facilitator_client.get(
+        URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in _text(response)
+
+
+def test_it_works_without_javascript(facilitator_client, team):
+    content = _text(facilitator_client.get(URL))
+    form = re.search(r"<form method=\"get\" action=\"([^\"]+)\" id=\"decision-filters\"", content)
+    assert form and form.group(1) == URL
+    assert 'hx-push-url="true"' in content
+    assert '<button type="submit" class="btn btn-primary">Show decisions</button>' in content
+
+
+@pytest.mark.parametrize("filters", [{}, {"q": "decision", "status": "accepted", "sort": "review"}])
+def test_it_costs_the_same_queries_for_3_or_60_decisions(
+    client, team, facilitator, second_team, django_assert_max_num_queries, filters
+):
+    client.force_login(facilitator)
+    bulk_decisions(team, facilitator, 3)
+    # Session, user, catalogue (pattern choices), my teams, chart counts (whose sum is the
+    # paginator's count), the page of rows with their teams.
+    with django_assert_max_num_queries(6) as small:
+        assert len(listed(client.get(URL, filters))) == 3
+    bulk_decisions(second_team, facilitator, 57, prefix="More decision")
+    with django_assert_max_num_queries(len(small)):
+        assert len(listed(client.get(URL, {**filters, "page": "2"}))) == PAGE_SIZE

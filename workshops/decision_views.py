@@ -1,0 +1,107 @@
+"""Pages of decisions: deciding at the end of a workshop, the record, its lifecycle."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from patterns.selectors import catalogue_specs, default_monthly_costs
+from workshops import selectors, services
+from workshops.console import workflow_view
+from workshops.forms import DecideForm, TransitionForm
+from workshops.models import Decision
+from workshops.services import OPEN_STATUSES, TRANSITIONS
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    accepted = workshop.decisions.filter(status=Decision.Status.ACCEPTED).first()
+    if accepted is not None:
+        messages.info(request, "This workshop's decision is accepted; revisit it to change it.")
+        return redirect(accepted)
+    workflows = selectors.workshop_workflows(workshop)
+    patterns = catalogue_specs()
+    costs = default_monthly_costs()
+    views = [workflow_view(w, patterns, costs) for w in workflows]
+    open_decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
+    form = DecideForm(
+        request.POST or None,
+        workflows=workflows,
+        views=views,
+        patterns=patterns,
+        decision=open_decision,
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = services.decision_record(
+            workshop=workshop,
+            by=request.user,
+            chosen=form.chosen(),
+            rationale=form.cleaned_data["rationale"],
+            consequences=form.cleaned_data["consequences"],
+            review_date=form.cleaned_data["review_date"],
+        )
+        action = form.cleaned_data["action"]
+        if action != decision.status:
+            services.decision_transition(decision=decision, to_status=action, by=request.user)
+        messages.success(request, f"Decision saved as {action}.")
+        return redirect(decision)
+    return render(
+        request,
+        "workshops/decide.html",
+        {"workshop": workshop, "form": form, "views": views, "decision": open_decision},
+    )
+
+
+@login_required
+@require_GET
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
+    allowed = TRANSITIONS[decision.status]
+    return render(
+        request,
+        "workshops/decision_detail.html",
+        {
+            "decision": decision,
+            "record": decision.snapshot,
+            "transition_form": TransitionForm(allowed=allowed) if allowed else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_status(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
+    form = TransitionForm(request.POST, allowed=TRANSITIONS[decision.status])
+    if form.is_valid():
+        try:
+            services.decision_transition(
+                decision=decision,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Status changed.")
+    else:
+        messages.error(request, "That status change is not possible from here.")
+    return redirect(decision)
+
+
+@login_required
+@require_POST
+def decision_revisit(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
+    workshop = services.decision_revisit(decision=decision, by=request.user)
+    messages.success(
+        request, "A new workshop starts from this decision; accepting its outcome supersedes it."
+    )
+    return redirect(workshop)

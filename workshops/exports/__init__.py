@@ -1,0 +1,1 @@
+"""Decision records in portable forms: JSON now; Markdown and PDF beside it later."""

@@ -1,0 +1,131 @@
+"""`manage.py import_decision FILE`: a decision exported as JSON becomes a decision here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from workshops import services
+from workshops.exports.json import (
+    MAX_TEAM,
+    InvalidExport,
+    decision_from_json,
+    known_users,
+    parse_export,
+)
+from workshops.models import Team
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a decision record from a file downloaded at /decisions/<id>.json: its content, "
+        "its frozen record and its status history. Nothing is written unless all of it is valid."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", help="The exported JSON file.")
+        parser.add_argument(
+            "--team",
+            help="Team to import into (default: the team named in the file); created if missing.",
+        )
+        parser.add_argument(
+            "--user",
+            help="Username the import is made as (default: the first superuser).",
+        )
+
+    def handle(self, *args, file: str, team: str | None, user: str | None, **options) -> None:
+        path = Path(file)
+        data = _load(path)
+        try:
+            record = parse_export(data)
+        except InvalidExport as invalid:
+            # One line naming what is wrong; CommandError exits non-zero without a traceback.
+            raise CommandError(f"{path}: {invalid}") from None
+        importer = _importer(user)
+        team_name = record.team if team is None else " ".join(team.split())
+        if not team_name or len(team_name) > MAX_TEAM:
+            raise CommandError(f"--team must be a name of 1 to {MAX_TEAM} characters.")
+
+        with transaction.atomic():
+            target = Team.objects.filter(name=team_name).first()
+            created_team = target is None
+            if target is None:
+                target = services.team_create(name=team_name, creator=importer)
+            elif not target.memberships.filter(user=importer).exists():
+                raise CommandError(
+                    f"{importer.get_username()} is not a member of team “{team_name}”; "
+                    "pass --user with one of its members."
+                )
+            decision = decision_from_json(data, team=target, user=importer)
+
+        if created_team:
+            self.stdout.write(f"Created team “{team_name}” with {importer.get_username()} in it.")
+        authors = {change.by for change in record.changes}
+        unknown = sorted(authors - set(known_users(authors)))
+        if unknown:
+            self.stdout.write(
+                f"No account here for {', '.join(unknown)}: their status changes are attributed "
+                f"to {importer.get_username()}, with the original name in the note."
+            )
+        if record.supersedes is not None and decision.supersedes_id is None:
+            self.stdout.write(
+                f"Not linked to the superseded decision “{record.supersedes}”: team "
+                f"“{team_name}” has no single decision with that title."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported “{decision.title}” ({decision.status}) into team “{team_name}” as "
+                f"decision {decision.pk}, with {len(record.changes)} status changes: "
+                f"{decision.get_absolute_url()}"
+            )
+        )
+
+
+def _load(path: Path) -> Any:
+    """The file's JSON data, or a one-line CommandError saying why there is none."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not an exported file.") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
+    if raw.startswith(b"%PDF"):
+        # The seam for a later version: the PDF record will carry this JSON as an embedded
+        # file, and reading it out of the PDF goes here.
+        raise CommandError(
+            f"{path}: PDF import is not supported yet; import the decision's JSON download."
+        )
+    try:
+        # utf-8-sig: a byte-order mark, added by some editors on Windows, is no reason to refuse.
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: not UTF-8 text, so not a JSON export.") from None
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})."
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise CommandError(f"{path}: not JSON this importer can read ({error}).") from None
+
+
+def _importer(username: str | None):
+    User = get_user_model()
+    if username is not None:
+        try:
+            return User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise CommandError(f"No user is called “{username}”.") from None
+    first = User._default_manager.filter(is_superuser=True).order_by("pk").first()
+    if first is None:
+        raise CommandError(
+            "No superuser to import as: pass --user USERNAME, or create one with "
+            "`python manage.py createsuperuser`."
+        )
+    return first

@@ -1,0 +1,190 @@
+"""The frozen form of a decision record: everything the record shows, as plain JSON data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from patterns.matching import PatternSpec
+from workshops.console import WorkflowView, workflow_view
+from workshops.models import Participant, Workflow, Workshop
+
+SCHEMA = "parsecgo.decision/1"
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _workflow_snapshot(view: WorkflowView, chosen: str | None, names: Mapping[str, str]) -> dict:
+    workflow = view.workflow
+    result = view.evaluation.result if view.evaluation else None
+    return {
+        "name": workflow.name,
+        "is_part": workflow.parent_id is not None,
+        "description": workflow.description,
+        "source_system": workflow.source_system,
+        "target_system": workflow.target_system,
+        "data_elements": workflow.data_elements,
+        "update_frequency": workflow.update_frequency,
+        "latency": {"value": workflow.latency_value, "unit": workflow.latency_unit},
+        "max_latency_seconds": workflow.max_latency_seconds,
+        "volume": {"value": workflow.volume_value, "unit": workflow.volume_unit},
+        "volume_per_day": workflow.volume_per_day,
+        "growth_factor": workflow.growth_factor,
+        "compliance": list(workflow.compliance),
+        "observability": workflow.observability,
+        "skill": workflow.skill,
+        "coupling": workflow.coupling,
+        "consumers": workflow.consumers,
+        "idempotency_key": workflow.idempotency_key,
+        "schema_policy": workflow.schema_policy,
+        "security_controls": workflow.security_controls,
+        "delay_answers": {
+            "10s": workflow.delay_10s,
+            "10m": workflow.delay_10m,
+            "1h": workflow.delay_1h,
+        },
+        "tolerance": view.tolerance.sentence if view.tolerance else "",
+        "tolerance_warning": view.tolerance_warning or "",
+        "profile": {
+            "trigger": workflow.trigger,
+            "granularity": workflow.granularity,
+            "consistency": workflow.consistency,
+            "failure": workflow.failure,
+        },
+        "notes": {
+            "trigger": workflow.trigger_notes,
+            "granularity": workflow.granularity_notes,
+            "consistency": workflow.consistency_notes,
+            "failure": workflow.failure_notes,
+        },
+        "recommended": result.recommended.pattern.slug if result and result.recommended else None,
+        "suggest_split": bool(result and result.suggest_split),
+        "ranking": [
+            {
+                "pattern": fit.pattern.slug,
+                "name": fit.pattern.name,
+                "feasible": fit.feasible,
+                "score": fit.score,
+                "reasons": list(fit.reasons),
+                "mismatches": [
+                    {"dimension": m.dimension, "explanation": m.explanation} for m in fit.mismatches
+                ],
+            }
+            for fit in (result.ranking if result else ())
+        ],
+        "candidates": [
+            {
+                "pattern": c.pattern.slug,
+                "name": c.pattern.name,
+                "risks": [
+                    {
+                        "rank": r.rank,
+                        "title": r.title,
+                        "likelihood": r.likelihood,
+                        "impact": r.impact,
+                        "score": r.score,
+                        "mitigation": r.mitigation,
+                        "raised_by": r.raised_by,
+                        "pitfall": r.pitfall_slug,
+                    }
+                    for r in sorted(c.risks, key=lambda r: r.rank)
+                ],
+                "tco": {
+                    "infrastructure": _money(c.tco.infrastructure),
+                    "training": _money(c.tco.training),
+                    "incidents": _money(c.tco.incidents),
+                    "total": _money(c.tco.total),
+                },
+                "pitfalls": [
+                    {
+                        "slug": p.slug,
+                        "title": p.title,
+                        "reason": p.reason,
+                        "mitigation": p.mitigation,
+                    }
+                    for p in c.pitfalls
+                ],
+            }
+            for c in view.candidates
+        ],
+        "cheapest": view.cheapest,
+        "chosen": {"pattern": chosen or "", "name": names.get(chosen or "", "")},
+        "validation": {
+            "data_subset": workflow.prototype_data_subset,
+            "targets": {
+                "p95_seconds": workflow.target_p95_seconds,
+                "throughput": workflow.target_throughput,
+                "error_rate": workflow.target_error_rate,
+                "batch_window_hours": workflow.batch_window_hours,
+            },
+            "measured": {
+                "p95_seconds": workflow.measured_p95_seconds,
+                "throughput": workflow.measured_throughput,
+                "error_rate": workflow.measured_error_rate,
+            },
+            "checks": [
+                {
+                    "name": check.name,
+                    "target": check.target_text,
+                    "measured": check.measured_text,
+                    "passed": check.passed,
+                }
+                for check in view.checks
+            ],
+            "verdict": view.verdict,
+            "projection": view.projection.sentence if view.projection else "",
+        },
+    }
+
+
+def _people(participants: Sequence[Participant]) -> dict[str, list[dict[str, str]]]:
+    groups: dict[str, list[dict[str, str]]] = {
+        "decision_makers": [],
+        "consulted": [],
+        "informed": [],
+    }
+    key = {"decision_maker": "decision_makers", "consulted": "consulted", "informed": "informed"}
+    for person in participants:
+        groups[key[person.involvement]].append(
+            {"name": person.name, "role": person.get_role_display()}
+        )
+    return groups
+
+
+def build_snapshot(
+    *,
+    workshop: Workshop,
+    workflows: Sequence[Workflow],
+    patterns: tuple[PatternSpec, ...],
+    default_costs: Mapping[str, Decimal],
+    chosen: Mapping[int, str],
+    rationale: str,
+    consequences: str,
+    review_date: str | None,
+) -> dict[str, Any]:
+    """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug."""
+    names = {p.slug: p.name for p in patterns}
+    return {
+        "schema": SCHEMA,
+        "title": workshop.title,
+        "team": workshop.team.name,
+        "workshop": {
+            "title": workshop.title,
+            "description": workshop.description,
+            "scheduled_at": workshop.scheduled_at.isoformat(),
+            "facilitator": workshop.facilitator.get_username(),
+        },
+        "people": _people(list(workshop.participants.all())),
+        "workflows": [
+            _workflow_snapshot(
+                workflow_view(workflow, patterns, default_costs), chosen.get(workflow.pk), names
+            )
+            for workflow in workflows
+        ],
+        "rationale": rationale,
+        "consequences": consequences,
+        "review_date": review_date,
+    }
