@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import secrets
 from collections.abc import Callable
@@ -287,6 +288,8 @@ def decision_history_ensure():
             )
         )
     Decision.objects.bulk_create(decisions, batch_size=500)
+    for team_id in {d.team_id for d in decisions}:
+        services.team_decisions_changed(team_id=team_id)
     return member
 
 
@@ -306,3 +309,37 @@ def _decision_list(client: Client) -> None:
 PAGE_CASES.append(
     PageCase("/decisions/ 10,000 decisions", "/decisions/", _decision_list, target_ratio=5.0)
 )
+
+
+# --- Workshop console and decision record (the demo's retail workshop) ------------------
+
+
+def _demo_member(client: Client) -> Decision:
+    """The demo's retail workshop and its accepted decision, seen by a member of its team."""
+    from django.core.management import call_command
+
+    call_command("loaddemo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    decision = Decision.objects.get(title="Retail nightly inventory sync", team__name="Demo team")
+    client.force_login(decision.team.members.get(username="demo"))
+    return decision
+
+
+def _console(client: Client) -> str:
+    workshop = _demo_member(client).workshop
+    services.phase_go(workshop=workshop, phase=1)  # the largest form: the requirements
+    return workshop.get_absolute_url()
+
+
+def _decision_page(client: Client) -> str:
+    return _demo_member(client).get_absolute_url()
+
+
+def _signed_in_floor(client: Client) -> None:
+    _demo_member(client)
+
+
+PAGE_CASES.append(
+    PageCase("trivial view, signed in", "/bench/trivial-signed-in/", _signed_in_floor)
+)
+PAGE_CASES.append(PageCase("console, phase 1", "", _console, target_ratio=3.0))
+PAGE_CASES.append(PageCase("decision record", "", _decision_page, target_ratio=3.0))

@@ -12,7 +12,13 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+# The floor of every signed-in page: the session and the user are read, nothing else.
+def trivial_signed_in(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(request.user.get_username())
+
+
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench-trivial"),
+    path("bench/trivial-signed-in/", trivial_signed_in, name="bench-trivial-signed-in"),
     path("", include("parsecgo_site.urls")),
 ]

@@ -135,6 +135,10 @@ else:
         }
     }
 
+# Sessions live in the database and are read through the shared cache (Redis or the
+# database cache): durable, shared by every app server, and cheaper to read per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
@@ -62,16 +65,44 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_GET
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
-    allowed = TRANSITIONS[decision.status]
+    labels = dict(Decision.Status.choices)
     return render(
         request,
         "workshops/decision_detail.html",
         {
             "decision": decision,
-            "record": decision.snapshot,
-            "transition_form": TransitionForm(allowed=allowed) if allowed else None,
+            "record": record_html(decision),
+            "allowed": [(s, labels[s]) for s in sorted(TRANSITIONS[decision.status])],
         },
     )
+
+
+# Bump when the record's template changes, so that cached records are drawn again.
+RECORD_TEMPLATE_VERSION = 2
+
+
+def record_html(decision: Decision) -> str:
+    """The record (header, sections, timeline), drawn once per version of the decision and
+    shared by every app server through the cache. Every change to a decision — a status
+    change, being superseded, gaining a successor — moves its `updated_at`, hence the key."""
+    key = (
+        f"decision-record:{RECORD_TEMPLATE_VERSION}:{decision.pk}:"
+        f"{decision.updated_at.timestamp():.6f}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "workshops/decision_detail.html#record",
+            {
+                "decision": decision,
+                "record": decision.snapshot,
+                "changes": selectors.decision_timeline(decision),
+                "successors": selectors.decision_successors(decision),
+            },
+        )
+        cache.set(key, html, timeout=7 * 24 * 3600)
+    # Drawn by our own template, which escaped every value people typed.
+    return mark_safe(html)
 
 
 @login_required

@@ -113,9 +113,31 @@ class MemberAddForm(forms.Form):
 
 
 class ParticipantForm(forms.ModelForm):
+    username = forms.CharField(
+        label="Account (optional)",
+        required=False,
+        max_length=150,
+        help_text="A team member's username, to link this attendee to their account.",
+    )
+
     class Meta:
         model = Participant
         fields = ["name", "role", "involvement"]
+
+    def __init__(self, *args, team: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        member = (
+            self.team.members.filter(username=username).first() if self.team is not None else None
+        )
+        if member is None:
+            raise forms.ValidationError(f"{username} is not a member of this workshop's team.")
+        return member
 
 
 class RequirementsForm(VersionedModelForm):

@@ -27,6 +27,9 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
+    # Moves on with every write to one of the team's decisions (services bump it), so that
+    # what is drawn from them — the history list — can be cached and never be stale.
+    decisions_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from workshops.models import Decision, Membership, Participant, Team, Workflow, Workshop
+from workshops.models import (
+    Decision,
+    Membership,
+    Participant,
+    StatusChange,
+    Team,
+    Workflow,
+    Workshop,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,9 +70,21 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
 
 
 def decision_get_for_member(*, user: User, decision_id: int) -> Decision:
+    """The decision, or 404 outside its team. Its large snapshot is read only when used:
+    the record page draws it from the cache most of the time."""
     return get_object_or_404(
         decisions_visible_to(user)
-        .select_related("workshop", "supersedes", "created_by")
-        .prefetch_related("superseded_by", "changes__changed_by"),
+        .select_related("supersedes")
+        .defer("snapshot", "search_text", "supersedes__snapshot", "supersedes__search_text"),
         pk=decision_id,
+    )
+
+
+def decision_timeline(decision: Decision) -> list[StatusChange]:
+    return list(decision.changes.select_related("changed_by").order_by("changed_at", "id"))
+
+
+def decision_successors(decision: Decision) -> list[Decision]:
+    return list(
+        Decision.objects.filter(supersedes=decision).only("id", "title", "status").order_by("id")
     )

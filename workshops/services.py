@@ -277,6 +277,12 @@ def risk_from_pitfall(
 
 # --- decisions ---------------------------------------------------------------------------
 
+
+def team_decisions_changed(*, team_id: int) -> None:
+    """Every write to a team's decisions calls this: cached lists of them are redrawn."""
+    Team.objects.filter(pk=team_id).update(decisions_version=F("decisions_version") + 1)
+
+
 # Who may follow whom. "superseded" is never chosen by hand: accepting a revisit does it.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Decision.Status.DRAFT: frozenset({"proposed", "accepted", "rejected"}),
@@ -343,6 +349,10 @@ def decision_record(
     )
     is_new = decision.pk is None
     decision.save()
+    team_decisions_changed(team_id=decision.team_id)
+    if is_new and decision.supersedes_id:
+        # The older record lists its successors: its cached drawing must be redrawn.
+        Decision.objects.filter(pk=decision.supersedes_id).update(updated_at=now)
     if is_new:
         StatusChange.objects.create(
             decision=decision, to_status=decision.status, changed_by=by, changed_at=now
@@ -385,8 +395,11 @@ def decision_transition(
                 changed_at=now,
                 note=f"Superseded by “{decision.title}”.",
             )
-            Decision.objects.filter(pk=old.pk).update(status=Decision.Status.SUPERSEDED)
+            Decision.objects.filter(pk=old.pk).update(
+                status=Decision.Status.SUPERSEDED, updated_at=now
+            )
     decision.save(update_fields=["status", "decided_at", "updated_at"])
+    team_decisions_changed(team_id=decision.team_id)
     return decision
 
 

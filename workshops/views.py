@@ -152,7 +152,8 @@ def _console_context(request, workshop: Workshop, workflows, workflow, patterns,
         else [],
         "timebox": _timebox(workshop),
         "budget_form": overrides.get("budget_form") or BudgetForm(workshop=workshop),
-        "participant_form": overrides.get("participant_form") or ParticipantForm(),
+        "participant_form": overrides.get("participant_form")
+        or ParticipantForm(team=workshop.team),
         "dimension_help": DIMENSION_HELP,
         "saved_at": overrides.get("saved_at"),
         "patterns": patterns,
@@ -405,9 +406,15 @@ def budget_save(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_POST
 def participant_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, workflow = _load(request, workshop_id)
-    form = ParticipantForm(request.POST)
+    form = ParticipantForm(request.POST, team=workshop.team)
     if form.is_valid():
-        services.participant_add(workshop=workshop, **form.cleaned_data)
+        services.participant_add(
+            workshop=workshop,
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+            involvement=form.cleaned_data["involvement"],
+            user=form.cleaned_data["username"],
+        )
         return redirect(workshop)
     context = _console_context(
         request, workshop, workflows, workflow, catalogue_specs(), participant_form=form

@@ -70,3 +70,39 @@ def test_it_shows_a_validation_error_beside_the_field_while_autosaving(page, liv
     page.get_by_label("Maximum acceptable latency").fill("4")
     expect(page.get_by_text("Enter a latency greater than 0.")).to_be_hidden()
     expect(page.locator("#save-status")).to_contain_text("Saved at")
+
+
+def test_it_records_an_accepted_decision_and_finds_it_in_the_history(page, live_server, workshop):
+    workflow = Workflow.objects.get(workshop=workshop)
+    services.workflow_update(
+        workflow=workflow,
+        version=workflow.version,
+        fields={
+            "latency_value": 24,
+            "latency_unit": "hours",
+            "volume_value": 2_340_000,
+            "trigger": "scheduled",
+            "granularity": "batch",
+            "consistency": "strong",
+            "failure": "retry",
+            "candidates": ["batch"],
+        },
+    )
+    log_in(page, live_server, workshop.facilitator)
+    page.goto(f"/workshops/{workshop.pk}/")
+    page.get_by_role("link", name="Decide").click()
+    expect(page.get_by_label("Chosen pattern")).to_have_value("batch")
+    page.get_by_label("Chosen because…").fill("the whole table must be complete by morning.")
+    page.get_by_role("button", name="Accept").click()
+
+    expect(page.get_by_test_id("status")).to_have_text("Accepted")
+    expect(page.get_by_test_id("outcome")).to_contain_text(
+        "Chosen option: Batch processing, because the whole table must be complete"
+    )
+    expect(page.get_by_test_id("timeline")).to_contain_text("Draft → Accepted by fiona")
+    screenshot(page, "decision-record")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Decisions").click()
+    page.get_by_label("Search").fill("inventory")
+    expect(page.locator("#results")).to_contain_text("Nightly inventory sync")
+    assert page.console_errors == []

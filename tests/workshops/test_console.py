@@ -423,6 +423,17 @@ class TestParticipantsAndParts:
         facilitator_client.post(remove)
         assert not Participant.objects.exists()
 
+    def test_it_links_an_attendee_to_a_team_members_account(
+        self, facilitator_client, workshop, teammate
+    ):
+        url = reverse("workshops:participant-add", kwargs={"workshop_id": workshop.pk})
+        data = {"name": "Tariq", "role": "engineering", "involvement": "consulted"}
+        facilitator_client.post(url, {**data, "username": "tariq"})
+        assert Participant.objects.get().user == teammate
+        response = facilitator_client.post(url, {**data, "username": "olga"})
+        assert "olga is not a member of this workshop&#x27;s team." in response.content.decode()
+        assert Participant.objects.count() == 1
+
     def test_it_explains_a_missing_attendee_name(self, facilitator_client, workshop):
         url = reverse("workshops:participant-add", kwargs={"workshop_id": workshop.pk})
         response = facilitator_client.post(url, {"name": "", "role": "business"})

@@ -176,6 +176,8 @@ class TestRecordPage:
                 )
                 for n in range(count)
             )
+            # As decision_transition does with every change it records.
+            Decision.objects.filter(pk=decision.pk).update(updated_at=timezone.now())
 
         add_changes(1)  # 3 in all with the two real ones
         with django_assert_max_num_queries(12) as small:
@@ -184,6 +186,10 @@ class TestRecordPage:
         with django_assert_max_num_queries(len(small)):
             response = facilitator_client.get(decision.get_absolute_url())
         assert response.content.decode().count("note ") >= 298
+        # Unchanged since, the record is drawn from the cache: no timeline queries at all.
+        with django_assert_max_num_queries(len(small) - 2):
+            again = facilitator_client.get(decision.get_absolute_url())
+        assert again.content.decode().count("note ") >= 298
 
 
 class TestLifecycle:

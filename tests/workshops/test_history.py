@@ -71,6 +71,8 @@ def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> No
         )
         for number in range(count)
     )
+    # As the services do with every decision they write.
+    services.team_decisions_changed(team_id=team.pk)
 
 
 ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
@@ -350,10 +352,24 @@ def test_it_costs_the_same_queries_for_3_or_60_decisions(
 ):
     client.force_login(facilitator)
     bulk_decisions(team, facilitator, 3)
-    # Session, user, catalogue (pattern choices), my teams, chart counts (whose sum is the
-    # paginator's count), the page of rows with their teams.
-    with django_assert_max_num_queries(6) as small:
+    # Drawing the list: session, user, my teams, the catalogue's version, the cache look-up,
+    # catalogue (pattern choices), chart counts (whose sum is the paginator's count), the
+    # page of rows with their teams, then storing the drawing in the database cache.
+    with django_assert_max_num_queries(13) as small:
         assert len(listed(client.get(URL, filters))) == 3
     bulk_decisions(second_team, facilitator, 57, prefix="More decision")
     with django_assert_max_num_queries(len(small)):
         assert len(listed(client.get(URL, {**filters, "page": "2"}))) == PAGE_SIZE
+    # Seen again unchanged: session, user, my teams, catalogue version, the cached drawing.
+    with django_assert_max_num_queries(5):
+        assert len(listed(client.get(URL, {**filters, "page": "2"}))) == PAGE_SIZE
+
+
+def test_it_shows_a_change_at_once_despite_the_cache(client, team, facilitator):
+    client.force_login(facilitator)
+    bulk_decisions(team, facilitator, 3)
+    assert len(listed(client.get(URL))) == 3
+    decision = record(team, facilitator, "Order events", pattern="choreography")
+    assert len(listed(client.get(URL))) == 4
+    services.decision_transition(decision=decision, to_status="rejected", by=facilitator)
+    assert len(listed(client.get(URL, {"status": "rejected"}))) == 1

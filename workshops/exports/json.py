@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from workshops import services
 from workshops.models import Decision, StatusChange, Team
 from workshops.snapshot import SCHEMA
 
@@ -352,6 +353,7 @@ def decision_from_json(data: Any, *, team: Team, user) -> Decision:
         )
         for change in record.changes
     )
+    services.team_decisions_changed(team_id=team.pk)
     return decision
 
 
