@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from patterns.matching import PatternSpec
-from workshops.models import Participant, Risk, Team, Workflow, Workshop
+from workshops.models import REQUIREMENT_FIELDS, Participant, Risk, Team, Workflow, Workshop
 from workshops.timebox import DEFAULT_BUDGET_MINUTES, PHASES
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
@@ -152,30 +152,7 @@ class RequirementsForm(VersionedModelForm):
 
     class Meta:
         model = Workflow
-        fields = [
-            "name",
-            "description",
-            "source_system",
-            "target_system",
-            "data_elements",
-            "update_frequency",
-            "latency_value",
-            "latency_unit",
-            "volume_value",
-            "volume_unit",
-            "growth_factor",
-            "compliance",
-            "observability",
-            "skill",
-            "coupling",
-            "consumers",
-            "idempotency_key",
-            "schema_policy",
-            "security_controls",
-            "delay_10s",
-            "delay_10m",
-            "delay_1h",
-        ]
+        fields = ["name", *REQUIREMENT_FIELDS]
         labels = {
             "name": "Workflow name",
             "description": "What happens, in plain words",

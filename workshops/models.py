@@ -166,6 +166,33 @@ class Coupling(models.TextChoices):
     TIGHT = "tight", "Tight"
 
 
+# What phase 1 records about a workflow (besides its name): copied into the parts of a
+# split, and pre-filled when a decision is revisited.
+REQUIREMENT_FIELDS = (
+    "description",
+    "source_system",
+    "target_system",
+    "data_elements",
+    "update_frequency",
+    "latency_value",
+    "latency_unit",
+    "volume_value",
+    "volume_unit",
+    "growth_factor",
+    "compliance",
+    "observability",
+    "skill",
+    "coupling",
+    "consumers",
+    "idempotency_key",
+    "schema_policy",
+    "security_controls",
+    "delay_10s",
+    "delay_10m",
+    "delay_1h",
+)
+
+
 class Workflow(models.Model):
     """The workflow a workshop studies, or one part of it (a sub-workflow of a hybrid)."""
 

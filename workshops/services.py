@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops.models import (
+    REQUIREMENT_FIELDS,
     CostEstimate,
     Decision,
     Membership,
@@ -170,31 +171,6 @@ def participant_remove(*, participant: Participant) -> None:
 
 def workflow_update(*, workflow: Workflow, version: int, fields: Mapping[str, Any]) -> Workflow:
     return _save_versioned(workflow, version=version, fields=fields)
-
-
-REQUIREMENT_FIELDS = (
-    "description",
-    "source_system",
-    "target_system",
-    "data_elements",
-    "update_frequency",
-    "latency_value",
-    "latency_unit",
-    "volume_value",
-    "volume_unit",
-    "growth_factor",
-    "compliance",
-    "observability",
-    "skill",
-    "coupling",
-    "consumers",
-    "idempotency_key",
-    "schema_policy",
-    "security_controls",
-    "delay_10s",
-    "delay_10m",
-    "delay_1h",
-)
 
 
 @transaction.atomic
