@@ -475,3 +475,28 @@ def test_the_console_costs_the_same_queries_with_3_or_300_rows(
     add_rows(297)
     with django_assert_max_num_queries(len(small)):
         facilitator_client.get(console_url(workshop))
+
+
+@pytest.mark.parametrize(
+    "name", ["tradeoff-save", "pitfall-to-risk", "workflow-part-remove", "participant-remove"]
+)
+def test_outsiders_get_404_from_every_write_and_change_nothing(
+    outsider_client, workshop, workflow, name
+):
+    services.workflow_update(workflow=workflow, version=1, fields={"candidates": ["batch"]})
+    part = services.workflow_split(workflow=workflow, names=("A", "B"))[0]
+    person = services.participant_add(
+        workshop=workshop, name="Dana", role="operations", involvement="informed"
+    )
+    kwargs = {
+        "tradeoff-save": {"workflow_id": workflow.pk, "slug": "batch"},
+        "pitfall-to-risk": {"workflow_id": workflow.pk, "slug": "batch"},
+        "workflow-part-remove": {"workflow_id": part.pk},
+        "participant-remove": {"participant_id": person.pk},
+    }[name]
+    url = reverse(f"workshops:{name}", kwargs={"workshop_id": workshop.pk, **kwargs})
+    response = outsider_client.post(url, {"pitfall": "over_engineering", "batch-version": "2"})
+    assert response.status_code == 404
+    assert Workflow.objects.filter(workshop=workshop).count() == 3
+    assert Participant.objects.filter(pk=person.pk).exists()
+    assert not Risk.objects.exists()
