@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from patterns.evaluation import evaluate
@@ -343,3 +344,13 @@ PAGE_CASES.append(
 )
 PAGE_CASES.append(PageCase("console, phase 1", "", _console, target_ratio=3.0))
 PAGE_CASES.append(PageCase("decision record", "", _decision_page, target_ratio=3.0))
+
+
+def _stored_pdf(client: Client) -> str:
+    decision = _demo_member(client)
+    url = reverse("workshops:decision-pdf", kwargs={"decision_id": decision.pk})
+    client.get(url)  # drawn and stored once; the timed downloads draw nothing
+    return url
+
+
+PAGE_CASES.append(PageCase("decision PDF, stored, download", "", _stored_pdf, target_ratio=2.0))

@@ -17,6 +17,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from bench.database import BenchDatabase, bench_database
+from bench.documents import run_document_bench
 from bench.report import EngineResult, PageResult, Report, report_print, report_write_json
 from bench.timing import RequestFailed, time_calls, time_page
 
@@ -78,6 +79,8 @@ def _run(database: BenchDatabase, *, requests: int, calls: int, warmup: int) -> 
 
     try:
         with override_settings(ROOT_URLCONF="bench.urls"):
+            # First, while the process is small: its peak memory is the PDF's own.
+            documents = (run_document_bench(runs=3 if calls < DEFAULT_CALLS else 10),)
             engines = tuple(_run_engine(case, calls=calls) for case in cases.ENGINE_CASES)
             pages = tuple(
                 _run_page(case, requests=requests, warmup=warmup) for case in cases.PAGE_CASES
@@ -97,6 +100,7 @@ def _run(database: BenchDatabase, *, requests: int, calls: int, warmup: int) -> 
         engine_calls=calls,
         engines=engines,
         pages=pages,
+        documents=documents,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from bench.documents import MEMORY_TARGET_MB, RATIO_TARGET, RECORD_TARGET_S, DocumentResult
 from bench.timing import PageTiming
 
 NAME_WIDTH = 38
@@ -54,6 +55,7 @@ class Report:
     engine_calls: int
     engines: tuple[EngineResult, ...]
     pages: tuple[PageResult, ...]
+    documents: tuple[DocumentResult, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -102,9 +104,18 @@ def report_print(report: Report, out: TextIO) -> None:
             f"{page.timing.ratio:6.2f}x trivial   {target:<14} {_verdict(page.met)}".rstrip(),
             file=out,
         )
+    for document in report.documents:
+        print(
+            f"{document.name[:NAME_WIDTH]:<{NAME_WIDTH}} {document.record_s * 1000:8.0f} ms   "
+            f"{document.ratio:6.2f}x hello PDF ({document.hello_s * 1000:.0f} ms), "
+            f"{document.pages} pages, peak memory {document.peak_rss_mb:.0f} MB   "
+            f"target < {RECORD_TARGET_S * 1000:.0f} ms, <= {RATIO_TARGET:g}x, "
+            f"< {MEMORY_TARGET_MB:.0f} MB   {_verdict(document.met)}",
+            file=out,
+        )
     print(
         "Medians. Each page's ratio divides by the trivial view timed in alternating rounds "
-        "with it.",
+        "with it; memory is the process's resident set, sampled while the record is drawn.",
         file=out,
     )
 

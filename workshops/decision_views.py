@@ -78,7 +78,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 # Bump when the record's template changes, so that cached records are drawn again.
-RECORD_TEMPLATE_VERSION = 2
+RECORD_TEMPLATE_VERSION = 4
 
 
 def record_html(decision: Decision) -> str:

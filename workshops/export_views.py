@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from workshops import selectors
 from workshops.exports.json import decision_to_json
+from workshops.exports.markdown import RecordLink, decision_to_markdown
 
 
 @login_required
@@ -21,4 +22,25 @@ def decision_json(request: HttpRequest, decision_id: int) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.json"'
+    return response
+
+
+@login_required
+@require_GET
+def decision_markdown(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
+
+    def link(other) -> RecordLink:
+        url = request.build_absolute_uri(other.get_absolute_url())
+        return RecordLink(title=other.title, url=url, status=other.status)
+
+    text = decision_to_markdown(
+        decision,
+        record_url=request.build_absolute_uri(decision.get_absolute_url()),
+        supersedes=link(decision.supersedes) if decision.supersedes_id else None,
+        successors=[link(newer) for newer in selectors.decision_successors(decision)],
+        changes=selectors.decision_timeline(decision),
+    )
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.md"'
     return response

@@ -421,3 +421,16 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class RecordPdf(models.Model):
+    """A decision's PDF, drawn once per version of the record and the print template and
+    kept in the database, so that every app server serves the same bytes without drawing."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="pdf")
+    source_version = models.CharField(max_length=80)
+    content = models.BinaryField()
+    drawn_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"PDF of {self.decision_id}"

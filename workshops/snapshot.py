@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from patterns.matching import PatternSpec
+from patterns.matching import MatchResult, PatternSpec
 from workshops.console import WorkflowView, workflow_view
 from workshops.models import Participant, Workflow, Workshop
 
@@ -15,6 +15,23 @@ SCHEMA = "parsecgo.decision/1"
 
 def _money(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
+
+
+def ranking_as_data(result: MatchResult | None) -> list[dict[str, Any]]:
+    """The engine's ranking as the record keeps it (and as the profile chart reads it)."""
+    return [
+        {
+            "pattern": fit.pattern.slug,
+            "name": fit.pattern.name,
+            "feasible": fit.feasible,
+            "score": fit.score,
+            "reasons": list(fit.reasons),
+            "mismatches": [
+                {"dimension": m.dimension, "explanation": m.explanation} for m in fit.mismatches
+            ],
+        }
+        for fit in (result.ranking if result else ())
+    ]
 
 
 def _workflow_snapshot(view: WorkflowView, chosen: str | None, names: Mapping[str, str]) -> dict:
@@ -62,19 +79,7 @@ def _workflow_snapshot(view: WorkflowView, chosen: str | None, names: Mapping[st
         },
         "recommended": result.recommended.pattern.slug if result and result.recommended else None,
         "suggest_split": bool(result and result.suggest_split),
-        "ranking": [
-            {
-                "pattern": fit.pattern.slug,
-                "name": fit.pattern.name,
-                "feasible": fit.feasible,
-                "score": fit.score,
-                "reasons": list(fit.reasons),
-                "mismatches": [
-                    {"dimension": m.dimension, "explanation": m.explanation} for m in fit.mismatches
-                ],
-            }
-            for fit in (result.ranking if result else ())
-        ],
+        "ranking": ranking_as_data(result),
         "candidates": [
             {
                 "pattern": c.pattern.slug,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workshops import decision_views, export_views, history_views, views
+from workshops import decision_views, export_views, history_views, pdf_views, views
 
 app_name = "workshops"
 
@@ -54,6 +54,18 @@ urlpatterns = [
         "decisions/<int:decision_id>.json",
         export_views.decision_json,
         name="decision-json",
+    ),
+    path(
+        "decisions/<int:decision_id>.md",
+        export_views.decision_markdown,
+        name="decision-markdown",
+    ),
+    path("decisions/export.csv", history_views.decision_csv, name="decision-csv"),
+    path("decisions/<int:decision_id>.pdf", pdf_views.decision_pdf, name="decision-pdf"),
+    path(
+        "workshops/<int:workshop_id>/draft.pdf",
+        pdf_views.workshop_draft_pdf,
+        name="workshop-draft-pdf",
     ),
     path(
         "decisions/<int:decision_id>/status/",

@@ -360,7 +360,7 @@ class TestRefusals:
             (b'{"format": ', "not JSON (Expecting value at line 1, column 12)"),
             (b"", "not JSON (Expecting value"),
             (b"\xff\xfe{\x00}\x00", "not UTF-8 text"),
-            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF import is not supported yet"),
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not a PDF this importer can read"),
         ],
         ids=["prose", "truncated", "empty", "utf-16", "pdf"],
     )

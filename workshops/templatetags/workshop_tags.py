@@ -46,3 +46,33 @@ def bootstrap_widget(bound_field):
     if existing:
         attrs["class"] = f"{existing} {attrs.get('class', '')}".strip()
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def profile_chart(workflow_record):
+    """The profile chart of one workflow of a record (its snapshot data)."""
+    from workshops.exports.chart import profile_chart_svg
+
+    return profile_chart_svg(
+        profile=workflow_record.get("profile") or {},
+        ranking=workflow_record.get("ranking") or [],
+        chosen=(workflow_record.get("chosen") or {}).get("pattern") or None,
+        recommended=workflow_record.get("recommended"),
+    )
+
+
+@register.simple_tag
+def live_profile_chart(view):
+    """The profile chart of a workflow being worked on in the console."""
+    from workshops.exports.chart import profile_chart_svg
+    from workshops.snapshot import ranking_as_data
+
+    workflow = view.workflow
+    result = view.evaluation.result if view.evaluation else None
+    return profile_chart_svg(
+        profile={
+            d: getattr(workflow, d) for d in ("trigger", "granularity", "consistency", "failure")
+        },
+        ranking=ranking_as_data(result),
+        recommended=result.recommended.pattern.slug if result and result.recommended else None,
+    )

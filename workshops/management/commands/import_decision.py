@@ -18,6 +18,7 @@ from workshops.exports.json import (
     known_users,
     parse_export,
 )
+from workshops.exports.pdf import attached_export
 from workshops.models import Team
 
 
@@ -97,11 +98,11 @@ def _load(path: Path) -> Any:
     except OSError as error:
         raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
     if raw.startswith(b"%PDF"):
-        # The seam for a later version: the PDF record will carry this JSON as an embedded
-        # file, and reading it out of the PDF goes here.
-        raise CommandError(
-            f"{path}: PDF import is not supported yet; import the decision's JSON download."
-        )
+        # A printed record carries its JSON export as an embedded file.
+        try:
+            raw = attached_export(raw)
+        except ValueError as error:
+            raise CommandError(f"{path}: {error}") from None
     try:
         # utf-8-sig: a byte-order mark, added by some editors on Windows, is no reason to refuse.
         return json.loads(raw.decode("utf-8-sig"))

@@ -1,0 +1,263 @@
+"""The decision history as CSV: the list's filters and sort, every page, my teams only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from workshops import services
+from workshops.history import PAGE_SIZE
+from workshops.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("workshops:decision-csv")
+HEADER = [
+    "id",
+    "title",
+    "status",
+    "chosen pattern",
+    "team",
+    "recorded",
+    "decided",
+    "review date",
+    "url",
+]
+
+
+def record(
+    team,
+    by,
+    title: str,
+    *,
+    pattern: str = "batch",
+    accept: bool = False,
+    review_date: date | None = None,
+    **workflow_fields,
+) -> Decision:
+    """A decision recorded at the end of a workshop, as the decide page records it."""
+    workshop = services.workshop_create(
+        team=team,
+        title=title,
+        scheduled_at=timezone.now(),
+        facilitator=by,
+        workflow_fields=workflow_fields,
+    )
+    decision = services.decision_record(
+        workshop=workshop,
+        by=by,
+        chosen={workshop.workflows.get().pk: pattern},
+        rationale="It fits the profile.",
+        consequences="",
+        review_date=review_date,
+    )
+    if accept:
+        decision = services.decision_transition(decision=decision, to_status="accepted", by=by)
+    return decision
+
+
+def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> None:
+    # Volume only: dozens of rows through the full service would be slow for nothing.
+    Decision.objects.bulk_create(
+        Decision(
+            team=team,
+            title=f"{prefix} {number:03}",
+            created_by=by,
+            status=Decision.Status.ACCEPTED,
+            chosen_pattern="streaming",
+            chosen_pattern_name="Real-time streaming",
+            snapshot={},
+        )
+        for number in range(count)
+    )
+    # As the services do with every decision they write.
+    services.team_decisions_changed(team_id=team.pk)
+
+
+def download(client, query: str = "") -> list[list[str]]:
+    """The rows of the CSV, header first."""
+    response = client.get(URL + query)
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline="")))
+
+
+def titles(rows: list[list[str]]) -> list[str]:
+    return [row[1] for row in rows[1:]]
+
+
+@pytest.fixture
+def other_team(outsider):
+    return services.team_create(name="Payments", creator=outsider)
+
+
+@pytest.fixture
+def second_team(facilitator):
+    return services.team_create(name="Data", creator=facilitator)
+
+
+def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team, facilitator):
+    decision = record(
+        team, facilitator, "Nightly inventory sync", accept=True, review_date=date(2027, 5, 31)
+    )
+    draft = record(team, facilitator, "Order events to billing", pattern="streaming")
+    response = facilitator_client.get(URL)
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="decisions.csv"'
+    rows = download(facilitator_client)
+    assert rows[0] == HEADER
+    today = timezone.localdate().isoformat()
+    assert rows[1:] == [
+        [
+            str(draft.pk),
+            "Order events to billing",
+            "Draft",
+            "Real-time streaming",
+            "Platform",
+            today,
+            "",
+            "",
+            f"http://testserver/decisions/{draft.pk}/",
+        ],
+        [
+            str(decision.pk),
+            "Nightly inventory sync",
+            "Accepted",
+            "Batch processing",
+            "Platform",
+            today,
+            today,
+            "2027-05-31",
+            f"http://testserver/decisions/{decision.pk}/",
+        ],
+    ]
+
+
+def test_it_applies_the_lists_filters(facilitator_client, team, facilitator):
+    record(team, facilitator, "Nightly inventory sync", accept=True)
+    record(team, facilitator, "Order events to billing", pattern="streaming", accept=True)
+    record(team, facilitator, "Payroll export", source_system="Payroll")
+    assert titles(download(facilitator_client, "?status=accepted")) == [
+        "Order events to billing",
+        "Nightly inventory sync",
+    ]
+    assert titles(download(facilitator_client, "?pattern=streaming")) == ["Order events to billing"]
+    # Search reads the systems too, as the list's search does.
+    assert titles(download(facilitator_client, "?q=payroll")) == ["Payroll export"]
+    assert titles(download(facilitator_client, "?q=nightly&status=draft")) == []
+
+
+def test_it_applies_the_lists_sort(facilitator_client, team, facilitator):
+    for title in ("Bravo", "alpha", "Charlie"):
+        record(team, facilitator, title)
+    assert titles(download(facilitator_client, "?sort=title")) == ["alpha", "Bravo", "Charlie"]
+    assert titles(download(facilitator_client, "?sort=oldest")) == ["Bravo", "alpha", "Charlie"]
+
+
+def test_it_leaves_out_invalid_filters_as_the_list_does(facilitator_client, team, facilitator):
+    record(team, facilitator, "Nightly inventory sync")
+    rows = download(facilitator_client, "?status=maybe&from=soon&team=abc&sort=sideways")
+    assert titles(rows) == ["Nightly inventory sync"]
+
+
+def test_it_includes_every_page_ignoring_the_page_number(facilitator_client, team, facilitator):
+    bulk_decisions(team, facilitator, PAGE_SIZE + 10)
+    rows = download(facilitator_client, "?page=2&sort=title")
+    assert len(rows) == 1 + PAGE_SIZE + 10
+    assert titles(rows)[0] == "Bulk decision 000"
+    assert titles(rows)[-1] == f"Bulk decision {PAGE_SIZE + 9:03}"
+
+
+def test_it_lists_only_my_teams(
+    facilitator_client, team, second_team, other_team, facilitator, outsider
+):
+    record(team, facilitator, "Nightly inventory sync")
+    record(second_team, facilitator, "Warehouse load")
+    record(other_team, outsider, "Card payments")
+    assert sorted(titles(download(facilitator_client))) == [
+        "Nightly inventory sync",
+        "Warehouse load",
+    ]
+    rows = download(facilitator_client, f"?team={second_team.pk}")
+    assert [(row[1], row[4]) for row in rows[1:]] == [("Warehouse load", "Data")]
+
+
+def test_it_shows_outsiders_none_of_another_teams_rows(
+    outsider_client, team, other_team, facilitator, outsider
+):
+    record(team, facilitator, "Nightly inventory sync")
+    bulk_decisions(team, facilitator, 5)
+    record(other_team, outsider, "Card payments")
+    assert titles(download(outsider_client)) == ["Card payments"]
+    # Naming the other team's id filters nothing in: it is not one of the outsider's teams.
+    assert titles(download(outsider_client, f"?team={team.pk}")) == ["Card payments"]
+
+
+def test_it_neutralises_formulas(facilitator_client, team, facilitator):
+    hostile = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTabbed", "\rReturn"]
+    for title in hostile:
+        record(team, facilitator, title)
+    assert sorted(titles(download(facilitator_client))) == sorted(f"'{t}" for t in hostile)
+
+
+def test_it_keeps_ordinary_text_as_it_is(facilitator_client, team, facilitator):
+    record(team, facilitator, 'Zoë\'s "sync", with commas; 100% done')
+    assert titles(download(facilitator_client)) == ['Zoë\'s "sync", with commas; 100% done']
+
+
+def test_it_sends_anonymous_visitors_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_other_methods(facilitator_client, team):
+    assert facilitator_client.post(URL).status_code == 405
+
+
+def test_its_query_count_does_not_grow_with_rows(
+    facilitator_client, team, facilitator, django_assert_max_num_queries
+):
+    record(team, facilitator, "Nightly inventory sync")
+    with django_assert_max_num_queries(8) as few:
+        assert len(download(facilitator_client, "?status=accepted&q=bulk")) == 1
+    # More than one chunk of the iterator.
+    bulk_decisions(team, facilitator, 1200)
+    with django_assert_max_num_queries(len(few)):
+        rows = download(facilitator_client, "?status=accepted&q=bulk")
+    assert len(rows) == 1 + 1200
+
+
+class TestListLink:
+    def test_the_list_links_to_the_csv_with_its_filters_but_not_its_page(
+        self, facilitator_client, team, facilitator
+    ):
+        record(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(
+            reverse("workshops:decision-list") + "?status=draft&page=2&q=sync"
+        ).content.decode()
+        assert f'href="{URL}?status=draft&amp;q=sync"' in content
+        assert ">Download CSV</a>" in content
+        assert "hx-swap-oob" not in content
+
+    def test_an_htmx_update_brings_the_link_for_the_new_filters(
+        self, facilitator_client, team, facilitator
+    ):
+        record(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(
+            reverse("workshops:decision-list") + "?pattern=batch",
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert content.lstrip().startswith('<div id="results">')
+        assert f'id="decision-csv" href="{URL}?pattern=batch" hx-swap-oob="true"' in content
+
+    def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
+        content = facilitator_client.get(reverse("workshops:decision-list")).content.decode()
+        assert f'href="{URL}"' in content

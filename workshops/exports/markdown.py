@@ -1,0 +1,561 @@
+"""A decision record as MADR 4.0 Markdown, with our risk and cost sections after MADR's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+
+from workshops.models import Decision, Risk, StatusChange
+
+# The headings MADR 4.0 defines, in its order; ours follow them.
+CONTEXT = "Context and Problem Statement"
+DRIVERS = "Decision Drivers"
+OPTIONS = "Considered Options"
+OUTCOME = "Decision Outcome"
+CONSEQUENCES = "Consequences"
+CONFIRMATION = "Confirmation"
+PROS_AND_CONS = "Pros and Cons of the Options"
+MORE_INFORMATION = "More Information"
+RISKS = "Risks"
+TCO = "Three-Year Total Cost of Ownership"
+
+DIMENSIONS = (
+    ("trigger", "Trigger"),
+    ("granularity", "Granularity"),
+    ("consistency", "Consistency"),
+    ("failure", "Failure handling"),
+)
+RAISED_BY = dict(Risk.RaisedBy.choices)
+STATUSES = dict(Decision.Status.choices)
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """Another decision the record points to, with its absolute address."""
+
+    title: str
+    url: str
+    status: str = ""
+
+
+# --- Escaping --------------------------------------------------------------------------------
+# The record is user text in a Markdown frame: every piece of it is escaped so that it reads as
+# typed and can never open a heading, list, table column, code block, link or HTML element.
+
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# One pass, so that the backslash this adds is never escaped again.
+_INLINE = re.compile(r"[\\`*\[\]|~]")
+# "_" inside a word never emphasises (CommonMark), so snake_case stays readable.
+_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_ORDERED_MARKER = re.compile(r"(\d{1,9})([.)])")
+# What may start a block at the beginning of a line: heading, list, setext underline, quote.
+_BLOCK_STARTERS = frozenset("#-+=")
+
+
+def _escape_inline(text: str) -> str:
+    text = _ENTITY.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(lambda match: "\\" + match.group(), text)
+    return _LONE_UNDERSCORE.sub(r"\\_", text)
+
+
+def _block_safe(line: str) -> str:
+    """The escaped line, which cannot start a block whatever its first characters are."""
+    line = line.lstrip()  # four spaces would start a code block
+    if line and line[0] in _BLOCK_STARTERS:
+        return "\\" + line
+    marker = _ORDERED_MARKER.match(line)
+    if marker:
+        return marker.group(1) + "\\" + line[marker.end(1) :]
+    return line
+
+
+def md_inline(value: Any) -> str:
+    """User text on one line (a bullet, a sentence, a heading), escaped."""
+    return _block_safe(_escape_inline(" ".join(_text(value).split())))
+
+
+def md_paragraph(value: Any) -> str:
+    """User text that keeps its line and paragraph breaks, every line escaped."""
+    lines: list[str] = []
+    for raw in _text(value).splitlines():
+        line = _block_safe(_escape_inline(" ".join(raw.split())))
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip("\n")
+
+
+def md_cell(value: Any) -> str:
+    """User text in a table cell: one line, its pipes escaped so it stays in its column."""
+    return _escape_inline(" ".join(_text(value).split())) or "—"
+
+
+def _heading(level: int, value: Any) -> str:
+    # A trailing "#" would be read as the heading's closing sequence: escape every one.
+    text = _escape_inline(" ".join(_text(value).split())).replace("#", "\\#")
+    return f"{'#' * level} {text}"
+
+
+def yaml_quoted(value: Any) -> str:
+    """A YAML double-quoted scalar (also a JSON string) holding exactly `value`."""
+    out = ['"']
+    for char in _text(value):
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char in "\n\t\r":
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[char])
+        elif (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF
+            or char in "\u2028\u2029\ufeff\ufffe\uffff"
+        ):
+            # Not printable in YAML, or a line break to YAML 1.1 readers.
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+# --- Reading the snapshot defensively: imported records only guarantee its outline ------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, dict)]
+
+
+def _number(value: Any, *, grouped: bool = False) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(value)
+    text = f"{value:,.2f}" if grouped else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def _money(value: Any) -> str:
+    try:
+        amount = Decimal(_text(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return _text(value)
+    return f"${amount:,}"
+
+
+def _label(workflow: Mapping[str, Any]) -> str:
+    name = _text(workflow.get("name")) or "Workflow"
+    return f"Part: {name}" if workflow.get("is_part") else name
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"* {item}" for item in items)
+
+
+def _table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --- The document ------------------------------------------------------------------------------
+
+
+def decision_to_markdown(
+    decision: Decision,
+    *,
+    record_url: str,
+    supersedes: RecordLink | None,
+    successors: Sequence[RecordLink],
+    changes: Sequence[StatusChange],
+) -> str:
+    """The record as MADR 4.0 (front matter, then MADR's sections in its order), followed by
+    the risks and the three-year cost of every candidate. A hybrid's parts get sub-headings."""
+    record = _dict(decision.snapshot)
+    workflows = _dicts(record.get("workflows")) or [{}]
+    hybrid = len(workflows) > 1
+    parts = sum(1 for workflow in workflows if workflow.get("is_part"))
+
+    def per_part(level: int, draw: Callable[[Mapping[str, Any], int], list[str]]) -> list[str]:
+        """What `draw` says of each workflow: straight for one, under each name for a hybrid
+        (where a workflow with nothing to say is left out)."""
+        if not hybrid:
+            return draw(workflows[0], level)
+        blocks = []
+        for workflow in workflows:
+            drawn = [block for block in draw(workflow, level + 1) if block]
+            if drawn:
+                blocks += [_heading(level, _label(workflow)), *drawn]
+        return blocks
+
+    consequences = md_paragraph(record.get("consequences", decision.consequences))
+    consequence_points = per_part(4, lambda wf, _level: _consequences(wf))
+    blocks = [
+        _front_matter(decision, _dict(record.get("people"))),
+        _heading(1, decision.title),
+        _heading(2, CONTEXT),
+        (
+            f"A hybrid: the workflow is split into {parts} part{'' if parts == 1 else 's'}, "
+            "each with its own profile, options and chosen pattern."
+            if hybrid
+            else ""
+        ),
+        *per_part(3, lambda wf, _level: [_context(wf)]),
+        _heading(2, DRIVERS),
+        *per_part(3, lambda wf, _level: [_drivers(wf)]),
+        _heading(2, OPTIONS),
+        *per_part(3, lambda wf, _level: [_options(wf)]),
+        _heading(2, OUTCOME),
+        *_outcome(decision, record, workflows),
+        _heading(3, CONSEQUENCES),
+        consequences,
+        *consequence_points,
+        "" if consequences or consequence_points else "No consequences recorded.",
+        _heading(3, CONFIRMATION),
+        *per_part(4, lambda wf, _level: _confirmation(wf)),
+        _heading(2, PROS_AND_CONS),
+        *per_part(3, _pros_and_cons),
+        _heading(2, MORE_INFORMATION),
+        *_more_information(decision, record, record_url, supersedes, successors, changes),
+        # Ours, after MADR's sections, so that ADR tools find theirs where they expect them.
+        _heading(2, RISKS),
+        *per_part(3, _risks),
+        _heading(2, TCO),
+        *per_part(3, lambda wf, _level: [_tco(wf)]),
+    ]
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _front_matter(decision: Decision, people: Mapping[str, Any]) -> str:
+    moment = decision.decided_at or decision.created_at
+    day = timezone.localdate(moment) if moment else timezone.localdate()
+    lines = ["---", f"status: {yaml_quoted(decision.status)}", f"date: {yaml_quoted(day)}"]
+    for key, group in (
+        ("decision-makers", "decision_makers"),
+        ("consulted", "consulted"),
+        ("informed", "informed"),
+    ):
+        names = [_person(person) for person in _dicts(people.get(group))]
+        if names:  # MADR's optional keys: left out when nobody is in the group
+            lines.append(f"{key}: {yaml_quoted(', '.join(names))}")
+    lines.append("---")
+    return "\n".join(lines)
+
+
+def _person(person: Mapping[str, Any]) -> str:
+    name, role = _text(person.get("name")), _text(person.get("role"))
+    return f"{name} ({role})" if role else name
+
+
+def _context(workflow: Mapping[str, Any]) -> str:
+    description = md_paragraph(workflow.get("description")) or "No description recorded."
+    facts = [
+        f"{label}: {md_inline(workflow.get(key))}"
+        for key, label in (
+            ("source_system", "Source"),
+            ("target_system", "Target"),
+            ("data_elements", "Data"),
+            ("update_frequency", "Updates"),
+        )
+        if workflow.get(key)
+    ]
+    return "\n\n".join(filter(None, [description, _bullets(facts)]))
+
+
+def _drivers(workflow: Mapping[str, Any]) -> str:
+    profile, notes = _dict(workflow.get("profile")), _dict(workflow.get("notes"))
+    items = []
+    for key, label in DIMENSIONS:
+        item = f"{label}: {md_inline(profile.get(key)) or 'not set'}"
+        if notes.get(key):
+            item += f" ({md_inline(notes[key])})"
+        items.append(item)
+    latency = _dict(workflow.get("latency"))
+    if latency.get("value"):
+        unit = md_inline(latency.get("unit"))
+        items.append(f"Maximum acceptable latency: {_number(latency['value'])} {unit}")
+    volume = _dict(workflow.get("volume"))
+    if volume.get("value") is not None:
+        amount = _number(volume["value"], grouped=True)
+        text = f"Volume: {amount} per {md_inline(volume.get('unit'))}"
+        if workflow.get("growth_factor"):
+            text += f", {_number(workflow['growth_factor'])}× in three years"
+        items.append(text)
+    compliance = [md_inline(regime) for regime in _list(workflow.get("compliance"))]
+    if compliance:
+        items.append(f"Compliance: {', '.join(compliance)}")
+    for key, label in (
+        ("skill", "Team skill with distributed systems"),
+        ("observability", "Observability maturity"),
+        ("coupling", "Coupling between the systems"),
+    ):
+        if workflow.get(key):
+            items.append(f"{label}: {md_inline(workflow[key])}")
+    if workflow.get("consumers") is not None:
+        items.append(f"Consumers: {md_inline(workflow['consumers'])}")
+    for key in ("tolerance", "tolerance_warning"):
+        if workflow.get(key):
+            items.append(md_inline(workflow[key]))
+    return _bullets(items)
+
+
+def _option_names(workflow: Mapping[str, Any]) -> list[str]:
+    names = [_text(fit.get("name")) for fit in _dicts(workflow.get("ranking"))]
+    chosen = _text(_dict(workflow.get("chosen")).get("name"))
+    if chosen and chosen not in names:
+        names.append(chosen)
+    return names
+
+
+def _options(workflow: Mapping[str, Any]) -> str:
+    names = _option_names(workflow)
+    if not names:
+        return "The workflow was not profiled far enough to rank the patterns."
+    return _bullets(md_inline(name) for name in names)
+
+
+def _outcome(
+    decision: Decision, record: Mapping[str, Any], workflows: list[Mapping[str, Any]]
+) -> list[str]:
+    main = _text(_dict(workflows[0].get("chosen")).get("name")) if workflows else ""
+    chosen = main or decision.chosen_pattern_name or "none"
+    rationale = md_paragraph(record.get("rationale", decision.rationale))
+    if not rationale:
+        rationale = "no rationale was recorded."
+    elif rationale[-1] not in ".!?":
+        rationale += "."
+    blocks = [f'Chosen option: "{md_inline(chosen)}", because {rationale}']
+    parts = [workflow for workflow in workflows if workflow.get("is_part")]
+    if parts:
+        blocks.append("Each part of the hybrid has its own chosen option:")
+        blocks.append(
+            _bullets(
+                f'{md_inline(workflow.get("name"))}: "'
+                f'{md_inline(_dict(workflow.get("chosen")).get("name")) or "none"}"'
+                for workflow in parts
+            )
+        )
+    return blocks
+
+
+def _fit(workflow: Mapping[str, Any], slug: str) -> Mapping[str, Any]:
+    return next((f for f in _dicts(workflow.get("ranking")) if f.get("pattern") == slug), {})
+
+
+def _candidate(workflow: Mapping[str, Any], slug: str) -> Mapping[str, Any]:
+    return next((c for c in _dicts(workflow.get("candidates")) if c.get("pattern") == slug), {})
+
+
+def _arguments(fit: Mapping[str, Any]) -> list[str]:
+    """The option's good, neutral and bad points from its fit, reasons and mismatches."""
+    reasons = [_text(reason) for reason in _list(fit.get("reasons"))]
+    mismatches = _dicts(fit.get("mismatches"))
+    feasible = bool(fit.get("feasible"))
+    good, neutral, bad = [], [], []
+    if reasons and feasible and not mismatches:
+        good.append(reasons.pop(0))  # "... matches the profile on all four dimensions."
+    elif reasons and not feasible:
+        bad.append(reasons.pop(0))  # why it cannot be used
+    neutral += reasons
+    for mismatch in mismatches:
+        dimension = _text(mismatch.get("dimension")) or "profile"
+        bad.append(f"the {dimension} does not match: {_text(mismatch.get('explanation'))}")
+    return (
+        [f"Good, because {md_inline(text)}" for text in good]
+        + [f"Neutral, because {md_inline(text)}" for text in neutral]
+        + [f"Bad, because {md_inline(text)}" for text in bad]
+    )
+
+
+def _consequences(workflow: Mapping[str, Any]) -> list[str]:
+    chosen = _text(_dict(workflow.get("chosen")).get("pattern"))
+    if not chosen:
+        return []
+    fit, candidate = _fit(workflow, chosen), _candidate(workflow, chosen)
+    items = []
+    if chosen == workflow.get("recommended"):
+        items.append(
+            "Good, because it is the simplest pattern that satisfies all requirements, "
+            "as the matching engine recommends."
+        )
+    if chosen == workflow.get("cheapest") and len(_dicts(workflow.get("candidates"))) > 1:
+        total = _money(_dict(candidate.get("tco")).get("total"))
+        items.append(
+            f"Good, because it costs the least of the candidates over three years ({total})."
+        )
+    items += [item for item in _arguments(fit) if not item.startswith("Neutral")]
+    for pitfall in _dicts(candidate.get("pitfalls")):
+        items.append(
+            f"Bad, because of the pitfall “{md_inline(pitfall.get('title'))}”: "
+            f"{md_inline(pitfall.get('reason'))} Mitigation: {md_inline(pitfall.get('mitigation'))}"
+        )
+    return [_bullets(items)] if items else []
+
+
+def _confirmation(workflow: Mapping[str, Any]) -> list[str]:
+    validation = _dict(workflow.get("validation"))
+    blocks = []
+    if validation.get("data_subset"):
+        blocks.append(f"Prototype on: {md_inline(validation['data_subset'])}")
+    checks = _dicts(validation.get("checks"))
+    if checks:
+        blocks.append(
+            _bullets(
+                f"{md_inline(check.get('name'))}: target {md_inline(check.get('target'))}, "
+                f"measured {md_inline(check.get('measured'))} — "
+                + {None: "pending", True: "pass", False: "fail"}.get(check.get("passed"), "pending")
+                for check in checks
+            )
+        )
+        blocks.append(f"Verdict: **{md_inline(validation.get('verdict')) or 'pending'}**")
+    else:
+        blocks.append("No prototype targets recorded.")
+    if validation.get("projection"):
+        blocks.append(md_paragraph(validation["projection"]))
+    return blocks
+
+
+def _pros_and_cons(workflow: Mapping[str, Any], level: int) -> list[str]:
+    ranking = _dicts(workflow.get("ranking"))
+    if not ranking:
+        return ["The workflow was not profiled far enough to rank the patterns."]
+    chosen = _dict(workflow.get("chosen")).get("pattern")
+    blocks = []
+    for fit in ranking:
+        blocks.append(_heading(level, fit.get("name")))
+        notes = [
+            f"Fit {_number(fit.get('score'))}%, {'' if fit.get('feasible') else 'in'}feasible."
+        ]
+        if fit.get("pattern") == workflow.get("recommended"):
+            notes.append("Recommended by the matching engine.")
+        if fit.get("pattern") == chosen:
+            notes.append("Chosen.")
+        blocks.append(" ".join(notes))
+        blocks.append(_bullets(_arguments(fit)))
+    return blocks
+
+
+def _more_information(
+    decision: Decision,
+    record: Mapping[str, Any],
+    record_url: str,
+    supersedes: RecordLink | None,
+    successors: Sequence[RecordLink],
+    changes: Sequence[StatusChange],
+) -> list[str]:
+    review = decision.review_date
+    items = [
+        (
+            f"Review by {review.isoformat()}, or sooner if volumes or latency needs change."
+            if isinstance(review, date)
+            else "No review date set."
+        )
+    ]
+    if supersedes is not None:
+        items.append(f"Supersedes {_link(supersedes)}.")
+    items += [f"Superseded by {_link(newer)}." for newer in successors]
+    workshop = _dict(record.get("workshop"))
+    team = md_inline(record.get("team") or (decision.team.name if decision.team_id else ""))
+    if workshop.get("title"):
+        items.append(
+            f"Recorded by team {team} in the workshop “{md_inline(workshop['title'])}”, "
+            f"facilitated by {md_inline(workshop.get('facilitator')) or 'nobody recorded'}."
+        )
+    items.append(f"The record online: <{record_url}>")
+    blocks = [_bullets(items)]
+    if changes:
+        blocks.append("Status history:")
+        blocks.append(_bullets(_change_line(change) for change in changes))
+    return blocks
+
+
+def _link(link: RecordLink) -> str:
+    status = f" ({STATUSES.get(link.status, link.status).lower()})" if link.status else ""
+    return f"[{md_inline(link.title)}]({link.url}){status}"
+
+
+def _change_line(change: StatusChange) -> str:
+    moment = timezone.localtime(change.changed_at).strftime("%Y-%m-%d %H:%M %Z")
+    move = STATUSES.get(change.to_status, change.to_status)
+    if change.from_status:
+        move = f"{STATUSES.get(change.from_status, change.from_status)} → {move}"
+    line = f"{moment}: {move} by {md_inline(change.changed_by.get_username())}"
+    return f"{line}: {md_inline(change.note)}" if change.note else line
+
+
+def _risks(workflow: Mapping[str, Any], level: int) -> list[str]:
+    candidates = _dicts(workflow.get("candidates"))
+    if not candidates:
+        return ["No candidate patterns were analysed."]
+    blocks = []
+    for candidate in candidates:
+        blocks.append(_heading(level, f"Risks of {_text(candidate.get('name'))}"))
+        risks = _dicts(candidate.get("risks"))
+        if risks:
+            blocks.append(
+                _table(
+                    ("#", "Risk", "Likelihood × impact", "Raised by", "Mitigation"),
+                    ("--:", "---", "---", "---", "---"),
+                    (
+                        (
+                            md_cell(risk.get("rank")),
+                            md_cell(risk.get("title")),
+                            md_cell(
+                                f"{_text(risk.get('likelihood'))} × {_text(risk.get('impact'))}"
+                                f" = {_text(risk.get('score'))}"
+                            ),
+                            md_cell(RAISED_BY.get(risk.get("raised_by"), risk.get("raised_by"))),
+                            md_cell(risk.get("mitigation")),
+                        )
+                        for risk in risks
+                    ),
+                )
+            )
+        else:
+            blocks.append("No risks recorded.")
+        pitfalls = _dicts(candidate.get("pitfalls"))
+        if pitfalls:
+            blocks.append("Known pitfalls:")
+            blocks.append(
+                _bullets(
+                    f"**{md_inline(p.get('title'))}**: {md_inline(p.get('reason'))} "
+                    f"Mitigation: {md_inline(p.get('mitigation'))}"
+                    for p in pitfalls
+                )
+            )
+    return blocks
+
+
+def _tco(workflow: Mapping[str, Any]) -> str:
+    candidates = _dicts(workflow.get("candidates"))
+    if not candidates:
+        return "No costs recorded."
+    rows = []
+    for candidate in candidates:
+        tco = _dict(candidate.get("tco"))
+        name = md_cell(candidate.get("name"))
+        if candidate.get("pattern") == workflow.get("cheapest"):
+            name += " (cheapest)"
+        money = [md_cell(_money(tco.get(k))) for k in ("infrastructure", "training", "incidents")]
+        rows.append((name, *money, md_cell(_money(tco.get("total")))))
+    return _table(
+        ("Option", "Infrastructure", "Training", "Incident response", "Total"),
+        ("---", "--:", "--:", "--:", "--:"),
+        rows,
+    )

@@ -1,0 +1,118 @@
+"""The decision record as a PDF: one print template, a locked-down fetcher, bytes out."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import mimetypes
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Every resource the print template names starts with this: the fetcher maps it onto the
+# project's own static files and refuses everything else.
+STATIC_PREFIX = "parsecgo-static:"
+# Small inline images (a data: URL) are harmless; anything larger or of another type is not.
+MAX_DATA_URL_LENGTH = 32 * 1024
+ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
+ATTACHMENT_NAME = "decision.json"
+# Bump when the print template changes: stored PDFs of accepted records are drawn again.
+PDF_TEMPLATE_VERSION = 3
+
+
+class RefusedFetch(ValueError):
+    """A resource the PDF may not load: WeasyPrint skips it and goes on."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves only the project's static files (fonts, the print stylesheet): no network, no
+    file://, no redirects, no data: URLs beyond small images. `requested` keeps every URL
+    asked for, so that tests can prove nothing else was fetched."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1)
+        self.requested: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        self.requested.append(url)
+        if url.startswith(STATIC_PREFIX):
+            return self._static(url)
+        if url.startswith("data:image/") and len(url) <= MAX_DATA_URL_LENGTH:
+            return self._data(url)
+        raise RefusedFetch(f"The PDF may not load {url[:80]!r}.")
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        header, _, payload = url.removeprefix("data:").partition(",")
+        content_type, *params = header.split(";")
+        try:
+            body = (
+                base64.b64decode(payload, validate=True)
+                if "base64" in params
+                else unquote_to_bytes(payload)
+            )
+        except (binascii.Error, ValueError):
+            raise RefusedFetch("A malformed data: URL.") from None
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+    def _static(self, url: str) -> URLFetcherResponse:
+        name = url[len(STATIC_PREFIX) :].lstrip("/")
+        path = Path(name)
+        if ".." in path.parts or path.suffix.lower() not in ALLOWED_SUFFIXES:
+            raise RefusedFetch(f"The PDF may not load {url[:80]!r}.")
+        found = finders.find(name)
+        if not found:
+            raise RefusedFetch(f"No static file {name!r}.")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=Path(found).read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def render_record_pdf(
+    *, context: dict[str, Any], export: dict[str, Any], fetcher: StaticOnlyFetcher | None = None
+) -> bytes:
+    """The record drawn by templates/workshops/pdf/record.html, with the decision's JSON
+    export attached, so that the file alone can be imported again."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    html = render_to_string("workshops/pdf/record.html", context)
+    attachment = Attachment(
+        string=json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8"),
+        name=ATTACHMENT_NAME,
+        description="The decision record as JSON (manage.py import_decision reads it).",
+        url_fetcher=fetcher,
+    )
+    # base_url never comes from input: nothing in the document is relative anyway.
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).write_pdf(
+        attachments=[attachment], pdf_forms=False
+    )
+
+
+def render_hello_pdf() -> bytes:
+    """A one-line PDF through the same fetcher and fonts: the bench's baseline."""
+    html = (
+        '<html><head><link rel="stylesheet" href="parsecgo-static:pdf/record.css">'
+        "<title>Hello</title></head><body><p>Hello</p></body></html>"
+    )
+    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def attached_export(pdf: bytes) -> bytes:
+    """The JSON export a printed record carries; ValueError when it has none."""
+    try:
+        reader = PdfReader(BytesIO(pdf))
+        files = reader.attachments
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"not a PDF this importer can read ({error}).") from None
+    contents = files.get(ATTACHMENT_NAME)
+    if not contents:
+        raise ValueError(f"this PDF carries no {ATTACHMENT_NAME}; it was not printed by us.")
+    return contents[0]
