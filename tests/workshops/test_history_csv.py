@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.workshops.records import bulk_decisions, record
 from workshops import services
 from workshops.history import PAGE_SIZE
-from workshops.models import Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -28,55 +28,6 @@ HEADER = [
     "review date",
     "url",
 ]
-
-
-def record(
-    team,
-    by,
-    title: str,
-    *,
-    pattern: str = "batch",
-    accept: bool = False,
-    review_date: date | None = None,
-    **workflow_fields,
-) -> Decision:
-    """A decision recorded at the end of a workshop, as the decide page records it."""
-    workshop = services.workshop_create(
-        team=team,
-        title=title,
-        scheduled_at=timezone.now(),
-        facilitator=by,
-        workflow_fields=workflow_fields,
-    )
-    decision = services.decision_record(
-        workshop=workshop,
-        by=by,
-        chosen={workshop.workflows.get().pk: pattern},
-        rationale="It fits the profile.",
-        consequences="",
-        review_date=review_date,
-    )
-    if accept:
-        decision = services.decision_transition(decision=decision, to_status="accepted", by=by)
-    return decision
-
-
-def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> None:
-    # Volume only: dozens of rows through the full service would be slow for nothing.
-    Decision.objects.bulk_create(
-        Decision(
-            team=team,
-            title=f"{prefix} {number:03}",
-            created_by=by,
-            status=Decision.Status.ACCEPTED,
-            chosen_pattern="streaming",
-            chosen_pattern_name="Real-time streaming",
-            snapshot={},
-        )
-        for number in range(count)
-    )
-    # As the services do with every decision they write.
-    services.team_decisions_changed(team_id=team.pk)
 
 
 def download(client, query: str = "") -> list[list[str]]:
