@@ -116,3 +116,22 @@ def test_it_runs_a_sqlite_file_in_wal_mode(tmp_path):
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "wal"
+
+
+def test_migrate_alone_creates_the_cache_table_sessions_need(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "createcachetable", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "CREATE TABLE" not in done.stdout  # nothing left to create

@@ -288,8 +288,11 @@ def _drivers(workflow: Mapping[str, Any]) -> str:
         items.append(item)
     latency = _dict(workflow.get("latency"))
     if latency.get("value"):
+        amount = _number(latency["value"])
         unit = md_inline(latency.get("unit"))
-        items.append(f"Maximum acceptable latency: {_number(latency['value'])} {unit}")
+        if amount == "1":
+            unit = unit.removesuffix("s")  # "1 second", not "1 seconds"
+        items.append(f"Maximum acceptable latency: {amount} {unit}")
     volume = _dict(workflow.get("volume"))
     if volume.get("value") is not None:
         amount = _number(volume["value"], grouped=True)
