@@ -116,10 +116,9 @@ def _phase_form(phase: int, workflow: Workflow, patterns, data=None):
 
 
 def _console_context(request, workshop: Workshop, workflows, workflow, patterns, **overrides):
-    view = workflow_view(
-        workflow, patterns, default_monthly_costs() if workshop.current_phase == 4 else None
-    )
     phase = workshop.current_phase
+    costs = default_monthly_costs() if phase == 4 else None
+    view = workflow_view(workflow, patterns, costs)
     if (
         phase == 3
         and not workflow.candidates
@@ -136,7 +135,7 @@ def _console_context(request, workshop: Workshop, workflows, workflow, patterns,
     else:
         form = overrides.get("phase_form") or _phase_form(phase, workflow, patterns)
     tradeoff_forms = overrides.get("tradeoff_forms") or (
-        _tradeoff_forms(workflow, view) if phase == 4 else {}
+        _tradeoff_forms(workflow, view, costs) if phase == 4 else {}
     )
     return {
         "workshop": workshop,
@@ -160,9 +159,10 @@ def _console_context(request, workshop: Workshop, workflows, workflow, patterns,
     }
 
 
-def _tradeoff_forms(workflow: Workflow, view, *, bound: TradeoffForm | None = None) -> dict:
+def _tradeoff_forms(
+    workflow: Workflow, view, defaults, *, bound: TradeoffForm | None = None
+) -> dict:
     """A form per candidate; a candidate without an estimate starts from the catalogue's cost."""
-    defaults = default_monthly_costs()
     return {
         c.pattern.slug: (
             bound
@@ -205,9 +205,12 @@ def console(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_GET
 def console_panel(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The side panel (profile and live ranking), refreshed after every save."""
-    workshop, workflows, workflow = _load(request, workshop_id)
-    context = _console_context(request, workshop, workflows, workflow, catalogue_specs())
-    return render(request, "workshops/console.html#side-panel", context)
+    _, _, workflow = _load(request, workshop_id)
+    # Asked after every autosave: draw the panel alone, none of the console's forms.
+    view = workflow_view(workflow, catalogue_specs())
+    return render(
+        request, "workshops/console.html#side-panel", {"workflow": workflow, "view": view}
+    )
 
 
 @login_required
@@ -325,7 +328,10 @@ def tradeoff_save(
                 prefixes=list(workflow.candidates),
             )
     workshop.current_phase = 4
-    forms_by_slug = _tradeoff_forms(workflow, workflow_view(workflow, patterns), bound=form)
+    costs = default_monthly_costs()
+    forms_by_slug = _tradeoff_forms(
+        workflow, workflow_view(workflow, patterns, costs), costs, bound=form
+    )
     return _invalid(request, workshop, workflows, workflow, patterns, tradeoff_forms=forms_by_slug)
 
 

@@ -500,3 +500,31 @@ def test_outsiders_get_404_from_every_write_and_change_nothing(
     assert Workflow.objects.filter(workshop=workshop).count() == 3
     assert Participant.objects.filter(pk=person.pk).exists()
     assert not Risk.objects.exists()
+
+
+def test_the_side_panel_alone_follows_each_save(
+    facilitator_client, workshop, workflow, django_assert_max_num_queries
+):
+    services.workflow_update(
+        workflow=workflow,
+        version=1,
+        fields={
+            "latency_value": 1,
+            "latency_unit": "days",
+            "volume_value": 1000,
+            "trigger": "scheduled",
+            "granularity": "batch",
+            "consistency": "strong",
+            "failure": "retry",
+            "candidates": ["batch", "streaming"],
+        },
+    )
+    services.phase_go(workshop=workshop, phase=4)
+    url = reverse("workshops:console-panel", kwargs={"workshop_id": workshop.pk})
+    # Session, user, workshop, its attendees, workflows, risks, costs, catalogue: no forms.
+    with django_assert_max_num_queries(8):
+        response = facilitator_client.get(url, headers=HTMX)
+    content = response.content.decode()
+    assert content.lstrip().startswith('<aside id="side-panel"')
+    assert 'data-pattern="batch"' in content and "Recommended" in content
+    assert "<form" not in content
