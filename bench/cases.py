@@ -24,8 +24,10 @@ from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, m
 from patterns.models import Pattern
 from patterns.selectors import catalogue_specs
 from tests.factories import PatternFactory, UserFactory
-from workshops import services
 from workshops.models import Decision, Team
+from workshops.services.decisions import team_decisions_changed
+from workshops.services.teams import team_create
+from workshops.services.workshops import phase_go
 
 CUSTOM_PATTERN_COUNT = 20
 # Engine targets are per call with the whole catalogue, in microseconds.
@@ -258,7 +260,7 @@ def decision_history_ensure():
     run = secrets.token_hex(3)  # names are unique: never collide with an earlier run's rows
     member = UserFactory(username=f"bench-historian-{run}")
     teams = [
-        services.team_create(name=f"Bench history {run} team {n}", creator=member)
+        team_create(name=f"Bench history {run} team {n}", creator=member)
         for n in range(1, HISTORY_TEAM_COUNT + 1)
     ]
     _history_rows["users"].append(member.pk)
@@ -290,7 +292,7 @@ def decision_history_ensure():
         )
     Decision.objects.bulk_create(decisions, batch_size=500)
     for team_id in {d.team_id for d in decisions}:
-        services.team_decisions_changed(team_id=team_id)
+        team_decisions_changed(team_id=team_id)
     return member
 
 
@@ -327,7 +329,7 @@ def _demo_member(client: Client) -> Decision:
 
 def _console(client: Client) -> str:
     workshop = _demo_member(client).workshop
-    services.phase_go(workshop=workshop, phase=1)  # the largest form: the requirements
+    phase_go(workshop=workshop, phase=1)  # the largest form: the requirements
     return workshop.get_absolute_url()
 
 

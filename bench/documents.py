@@ -78,8 +78,8 @@ def run_document_bench(*, runs: int) -> DocumentResult:
     from pypdf import PdfReader
 
     from workshops import selectors
-    from workshops.exports.json import decision_to_json
-    from workshops.exports.pdf import render_hello_pdf, render_record_pdf
+    from workshops.documents.json import decision_to_json
+    from workshops.documents.pdf import render_hello_pdf, render_record_pdf
     from workshops.models import Decision
 
     call_command("loaddemo", verbosity=0, stdout=io.StringIO())

@@ -42,3 +42,8 @@ def catalogue_version() -> str:
         cursor.execute(f"SELECT COUNT(*), MAX({column}) FROM {table}")  # noqa: S608 (no input)
         count, changed = cursor.fetchone()
     return f"{count}-{changed}".replace(" ", "T")  # cache keys must not contain spaces
+
+
+def pattern_choices() -> list[tuple[str, str]]:
+    """The catalogue's patterns as (slug, name), in one query."""
+    return list(patterns_all().values_list("slug", "name"))

@@ -5,38 +5,28 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from parsecgo_site.drawings import CATALOGUE_TABLE
 from patterns import selectors
 from patterns.evaluation import evaluate
 from patterns.forms import DEFAULTS, QuickMatchForm
 from patterns.matching import DIMENSIONS
 from patterns.wire import InvalidInput, loads, parse_request, result_to_json
 
-# Bump when the comparison table's template changes.
-CATALOGUE_TABLE_VERSION = 1
-# (catalogue version, rendered table). Keyed by the version read from the database on every
-# request, so a process never serves a stale table, whatever another process changed: this
-# is a memo of a pure function, not state other servers need.
-_table_memo: tuple[str, str] = ("", "")
-
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     # The table is the same for everyone until the catalogue changes, and drawing its few
-    # hundred cells is most of the page's cost: draw it once per catalogue version.
-    global _table_memo
-    version = f"{CATALOGUE_TABLE_VERSION}:{selectors.catalogue_version()}"
-    memo_version, table = _table_memo
-    if memo_version != version:
-        table = render_to_string(
+    # hundred cells is most of the page's cost.
+    table = CATALOGUE_TABLE.html(
+        selectors.catalogue_version(),
+        draw=lambda: render_to_string(
             "patterns/catalogue.html#table", {"patterns": list(selectors.patterns_all())}
-        )
-        _table_memo = (version, table)
-    # The memo holds HTML from our own template, which escaped every catalogue value.
-    return render(request, "patterns/catalogue.html", {"table": mark_safe(table)})
+        ),
+    )
+    return render(request, "patterns/catalogue.html", {"table": table})
 
 
 @require_GET

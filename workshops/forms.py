@@ -10,8 +10,16 @@ from django import forms
 from django.utils import timezone
 
 from patterns.matching import PatternSpec
-from workshops.models import REQUIREMENT_FIELDS, Participant, Risk, Team, Workflow, Workshop
-from workshops.timebox import DEFAULT_BUDGET_MINUTES, PHASES
+from workshops.models import (
+    REQUIREMENT_FIELDS,
+    Decision,
+    Participant,
+    Risk,
+    Team,
+    Workflow,
+    Workshop,
+)
+from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
 
@@ -67,6 +75,14 @@ class VersionedModelForm(forms.ModelForm):
             "Someone else changed this since you opened it. Your input is kept below, with "
             "their values beside the fields that differ; save again to keep yours.",
         )
+
+
+class PhaseForm(VersionedModelForm):
+    """The form of one phase over the workflow (workshops.phases builds it). Every phase form
+    takes the catalogue and the workflow's assessment; most need neither."""
+
+    def __init__(self, *args, patterns: Sequence[PatternSpec] = (), assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -140,7 +156,7 @@ class ParticipantForm(forms.ModelForm):
         return member
 
 
-class RequirementsForm(VersionedModelForm):
+class RequirementsForm(PhaseForm):
     compliance = forms.MultipleChoiceField(
         choices=[(regime, regime) for regime in COMPLIANCE_REGIMES],
         widget=forms.CheckboxSelectMultiple,
@@ -225,7 +241,7 @@ class RequirementsForm(VersionedModelForm):
         return cleaned
 
 
-class ProfileForm(VersionedModelForm):
+class ProfileForm(PhaseForm):
     class Meta:
         model = Workflow
         fields = [
@@ -252,7 +268,7 @@ class ProfileForm(VersionedModelForm):
             self.fields[f"{dimension}_notes"].label = "Notes"
 
 
-class CandidatesForm(VersionedModelForm):
+class CandidatesForm(PhaseForm):
     candidates = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -263,12 +279,16 @@ class CandidatesForm(VersionedModelForm):
         model = Workflow
         fields = ["candidates"]
 
-    def __init__(self, *args, patterns: Sequence[PatternSpec], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, patterns: Sequence[PatternSpec], assessment=None, **kwargs):
+        super().__init__(*args, patterns=patterns, assessment=assessment, **kwargs)
         self.fields["candidates"].choices = [(p.slug, p.name) for p in patterns]
+        if not self.is_bound and not self.instance.candidates and assessment is not None:
+            # Until the group picks its candidates, the default choice comes preselected.
+            default = assessment.default_choice
+            self.initial["candidates"] = [default] if default else []
 
 
-class ValidationPlanForm(VersionedModelForm):
+class ValidationPlanForm(PhaseForm):
     class Meta:
         model = Workflow
         fields = [
@@ -314,11 +334,12 @@ class ValidationPlanForm(VersionedModelForm):
 class BudgetForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, workshop: Workshop, **kwargs):
+    def __init__(self, *args, workshop: Workshop, phases: Sequence, **kwargs):
         super().__init__(*args, **kwargs)
-        budget = list(workshop.budget_minutes or DEFAULT_BUDGET_MINUTES)
+        self.phases = phases
+        budget = list(workshop.budget_minutes or [p.default_minutes for p in phases])
         self.initial["version"] = workshop.version
-        for phase, minutes in zip(PHASES, budget, strict=False):
+        for phase, minutes in zip(phases, budget, strict=False):
             name = f"phase_{phase.number}"
             self.fields[name] = forms.IntegerField(
                 label=f"{phase.number}. {phase.title}", min_value=0, max_value=120
@@ -327,7 +348,7 @@ class BudgetForm(forms.Form):
             self.fields[name].widget.attrs.update({"min": "0", "max": "120"})
 
     def budget(self) -> list[int]:
-        return [self.cleaned_data[f"phase_{phase.number}"] for phase in PHASES]
+        return [self.cleaned_data[f"phase_{phase.number}"] for phase in self.phases]
 
     def clean(self):
         cleaned = super().clean()
@@ -484,7 +505,7 @@ class DecideForm(forms.Form):
     review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     action = forms.ChoiceField(choices=ACTIONS, initial="draft")
 
-    def __init__(self, *args, workflows, views, patterns, decision=None, **kwargs):
+    def __init__(self, *args, workflows, assessments, patterns, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.workflows = workflows
         choices = [(p.slug, p.name) for p in patterns]
@@ -501,20 +522,13 @@ class DecideForm(forms.Form):
             )
         else:
             self.initial["review_date"] = timezone.localdate() + timedelta(days=365)
-        for workflow, view in zip(workflows, views, strict=True):
+        for workflow, assessment in zip(workflows, assessments, strict=True):
             name = f"chosen_{workflow.pk}"
-            recommended = (
-                view.evaluation.result.recommended.pattern.slug
-                if view.evaluation and view.evaluation.result.recommended
-                else None
-            )
             self.fields[name] = forms.ChoiceField(
                 label=f"Pattern for {workflow.name}" if workflow.parent_id else "Chosen pattern",
                 choices=[("", "Choose a pattern")] + choices,
             )
-            self.initial[name] = recorded.get(workflow.pk) or (
-                workflow.candidates[0] if workflow.candidates else recommended
-            )
+            self.initial[name] = recorded.get(workflow.pk) or assessment.default_choice
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
@@ -535,7 +549,68 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, allowed, **kwargs):
         super().__init__(*args, **kwargs)
-        from workshops.models import Decision
-
         labels = dict(Decision.Status.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in sorted(allowed)]
+
+
+FIELD_ORDER = ("q", "pattern", "status", "team", "from", "to", "review_due", "sort")
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Title, systems, description"}
+        ),
+    )
+    pattern = forms.ChoiceField(label="Chosen pattern", required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Decision.Status.choices]
+    )
+    team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    review_due = forms.BooleanField(label="Due for review", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, *_) in SORTS.items()],
+    )
+
+    def __init__(
+        self, data=None, *, patterns: Sequence[tuple[str, str]], teams: Sequence[Team], **kwargs
+    ):
+        super().__init__(data, **kwargs)
+        # "from" and "to" are what people see in the address bar; "from" cannot be a class
+        # attribute, so both date fields are added here.
+        for name, label in (("from", "Recorded from"), ("to", "Recorded until")):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+        self.fields["pattern"].choices = [("", "Any pattern"), *patterns]
+        self.fields["team"].choices = [("", "All my teams"), *((t.pk, t.name) for t in teams)]
+        self.order_fields(FIELD_ORDER)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and end < start:
+            self.add_error("to", "This date is before the “from” date.")
+        return cleaned
+
+    def filters(self) -> DecisionFilters:
+        """The filters from the fields that are valid; the others fall back to no filter."""
+        self.is_valid()
+        data = self.cleaned_data
+        return DecisionFilters(
+            words=tuple((data.get("q") or "").split()),
+            pattern=data.get("pattern") or "",
+            status=data.get("status") or "",
+            team_id=data.get("team"),
+            created_from=data.get("from"),
+            created_to=data.get("to"),
+            review_due=bool(data.get("review_due")),
+            sort=data.get("sort") or DEFAULT_SORT,
+        )

@@ -14,7 +14,11 @@ from patterns.models import Consistency, Failure, Granularity, Level, Trigger
 
 
 def default_budget_minutes() -> list[int]:
-    return [8, 5, 5, 8, 4]
+    # workshops.phases holds each phase's default minutes; it imports the forms, which import
+    # these models, hence the import at call time (migrations refer to this function).
+    from workshops.phases import DEFAULT_BUDGET_MINUTES
+
+    return list(DEFAULT_BUDGET_MINUTES)
 
 
 def new_invite_code() -> str:

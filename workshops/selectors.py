@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from workshops.models import (
     Decision,
     Membership,
     Participant,
+    RecordPdf,
     StatusChange,
     Team,
     Workflow,
@@ -87,4 +95,98 @@ def decision_timeline(decision: Decision) -> list[StatusChange]:
 def decision_successors(decision: Decision) -> list[Decision]:
     return list(
         Decision.objects.filter(supersedes=decision).only("id", "title", "status").order_by("id")
+    )
+
+
+def decision_stored_pdf(decision: Decision, *, source_version: str) -> bytes | None:
+    """The decision's PDF as stored, if it was drawn from `source_version` of the record."""
+    content = (
+        RecordPdf.objects.filter(decision=decision, source_version=source_version)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(content) if content is not None else None
+
+
+def users_by_username(usernames: set[str]) -> dict[str, Any]:
+    """The accounts that exist here for these usernames, by username."""
+    model = get_user_model()
+    accounts = model._default_manager.filter(**{f"{model.USERNAME_FIELD}__in": usernames})
+    return {account.get_username(): account for account in accounts}
+
+
+# --- the history -------------------------------------------------------------------------
+
+# Each sort ends on the primary key, so that rows with equal keys keep one order across pages.
+SORTS: dict[str, tuple[Any, ...]] = {  # key: (label, *ordering)
+    "newest": ("Newest first", "-created_at", "-id"),
+    "oldest": ("Oldest first", "created_at", "id"),
+    "title": ("Title A–Z", Lower("title"), "id"),
+    "review": ("Review date, soonest first", F("review_date").asc(nulls_last=True), "id"),
+}
+DEFAULT_SORT = "newest"
+
+
+@dataclass(frozen=True)
+class DecisionFilters:
+    """What the list is narrowed to; a field whose input was invalid is simply not applied."""
+
+    words: tuple[str, ...] = ()
+    pattern: str = ""
+    status: str = ""
+    team_id: int | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    review_due: bool = False
+    sort: str = DEFAULT_SORT
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(
+            self.words
+            or self.pattern
+            or self.status
+            or self.team_id
+            or self.created_from
+            or self.created_to
+            or self.review_due
+        )
+
+
+def _start_of_day(day: date) -> datetime:
+    # A range on the column itself, not on created_at__date, keeps its index usable.
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def decisions_filtered(
+    decisions: QuerySet[Decision], filters: DecisionFilters, *, today: date
+) -> QuerySet[Decision]:
+    """Narrow and sort `decisions`, which the caller has already limited to what its user sees."""
+    for word in filters.words:
+        decisions = decisions.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
+    if filters.pattern:
+        decisions = decisions.filter(chosen_pattern=filters.pattern)
+    if filters.status:
+        decisions = decisions.filter(status=filters.status)
+    if filters.team_id:
+        decisions = decisions.filter(team_id=filters.team_id)
+    if filters.created_from:
+        decisions = decisions.filter(created_at__gte=_start_of_day(filters.created_from))
+    if filters.created_to:
+        decisions = decisions.filter(
+            created_at__lt=_start_of_day(filters.created_to + timedelta(days=1))
+        )
+    if filters.review_due:
+        decisions = decisions.filter(status=Decision.Status.ACCEPTED, review_date__lte=today)
+    _label, *ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    return decisions.order_by(*ordering)
+
+
+def pattern_counts(decisions: QuerySet[Decision]) -> list[tuple[str, int]]:
+    """How many of `decisions` chose each pattern, most chosen first, in one query."""
+    return list(
+        decisions.order_by()
+        .values_list("chosen_pattern_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "chosen_pattern_name")
     )

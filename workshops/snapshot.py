@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from patterns.matching import MatchResult, PatternSpec
-from workshops.console import WorkflowView, workflow_view
+from workshops.assessment import Assessment, assess_workflow
 from workshops.models import Participant, Workflow, Workshop
 
 SCHEMA = "parsecgo.decision/1"
@@ -34,7 +34,7 @@ def ranking_as_data(result: MatchResult | None) -> list[dict[str, Any]]:
     ]
 
 
-def _workflow_snapshot(view: WorkflowView, chosen: str | None, names: Mapping[str, str]) -> dict:
+def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str, str]) -> dict:
     workflow = view.workflow
     result = view.evaluation.result if view.evaluation else None
     return {
@@ -185,7 +185,7 @@ def build_snapshot(
         "people": _people(list(workshop.participants.all())),
         "workflows": [
             _workflow_snapshot(
-                workflow_view(workflow, patterns, default_costs), chosen.get(workflow.pk), names
+                assess_workflow(workflow, patterns, default_costs), chosen.get(workflow.pk), names
             )
             for workflow in workflows
         ],

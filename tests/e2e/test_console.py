@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import UserFactory
-from workshops import services
 from workshops.models import Workflow
+from workshops.services.teams import team_create
+from workshops.services.workflows import workflow_update
+from workshops.services.workshops import workshop_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,8 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def workshop(catalogue):
     facilitator = UserFactory(username="fiona")
-    team = services.team_create(name="Retail platform", creator=facilitator)
-    workshop = services.workshop_create(
+    team = team_create(name="Retail platform", creator=facilitator)
+    workshop = workshop_create(
         team=team,
         title="Nightly inventory sync",
         scheduled_at=timezone.now(),
@@ -74,7 +76,7 @@ def test_it_shows_a_validation_error_beside_the_field_while_autosaving(page, liv
 
 def test_it_records_an_accepted_decision_and_finds_it_in_the_history(page, live_server, workshop):
     workflow = Workflow.objects.get(workshop=workshop)
-    services.workflow_update(
+    workflow_update(
         workflow=workflow,
         version=workflow.version,
         fields={

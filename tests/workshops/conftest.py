@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from workshops import services
+from workshops.services.teams import team_create, team_member_add
+from workshops.services.workshops import workshop_create
 
 
 @pytest.fixture
@@ -26,14 +27,14 @@ def outsider(db):
 
 @pytest.fixture
 def team(facilitator, teammate):
-    team = services.team_create(name="Platform", creator=facilitator)
-    services.team_member_add(team=team, username=teammate.username)
+    team = team_create(name="Platform", creator=facilitator)
+    team_member_add(team=team, username=teammate.username)
     return team
 
 
 @pytest.fixture
 def workshop(team, facilitator):
-    return services.workshop_create(
+    return workshop_create(
         team=team,
         title="Nightly inventory sync",
         scheduled_at=timezone.now(),

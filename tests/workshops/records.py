@@ -7,8 +7,13 @@ from unittest import mock
 
 from django.utils import timezone
 
-from workshops import services
 from workshops.models import Decision
+from workshops.services.decisions import (
+    decision_record,
+    decision_transition,
+    team_decisions_changed,
+)
+from workshops.services.workshops import workshop_create
 
 
 def record(
@@ -28,14 +33,14 @@ def record(
     """
     moment = at or timezone.now()
     with mock.patch("django.utils.timezone.now", return_value=moment):
-        workshop = services.workshop_create(
+        workshop = workshop_create(
             team=team,
             title=title,
             scheduled_at=moment,
             facilitator=by,
             workflow_fields=workflow_fields,
         )
-        decision = services.decision_record(
+        decision = decision_record(
             workshop=workshop,
             by=by,
             chosen={workshop.workflows.get().pk: pattern},
@@ -44,7 +49,7 @@ def record(
             review_date=review_date,
         )
         if accept:
-            decision = services.decision_transition(decision=decision, to_status="accepted", by=by)
+            decision = decision_transition(decision=decision, to_status="accepted", by=by)
     return decision
 
 
@@ -64,4 +69,4 @@ def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> No
         for number in range(count)
     )
     # As the services do with every decision they write.
-    services.team_decisions_changed(team_id=team.pk)
+    team_decisions_changed(team_id=team.pk)

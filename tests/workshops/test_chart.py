@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from patterns.matching import DIMENSIONS, PatternSpec, Profile, Requirements, match
-from workshops.exports.chart import (
+from workshops.charts.profile import (
     CHOSEN,
     COL_W,
     EMPTY_MESSAGE,

@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from workshops import services
 from workshops.models import Participant, Risk, Workflow, Workshop
+from workshops.services.teams import team_create
+from workshops.services.workflows import workflow_split, workflow_update
+from workshops.services.workshops import participant_add, phase_go, workshop_start
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,7 @@ class TestCreate:
         assert not Workshop.objects.exists()
 
     def test_it_refuses_a_team_i_am_not_in(self, outsider_client, outsider, team):
-        services.team_create(name="Mine", creator=outsider)
+        team_create(name="Mine", creator=outsider)
         response = outsider_client.post(
             reverse("workshops:workshop-create"),
             {"title": "Sneaky", "team": team.pk, "scheduled_at": "2026-12-01T10:00"},
@@ -261,7 +263,7 @@ class TestPhases:
     def test_phase_three_ranks_and_preselects_the_recommendation(
         self, facilitator_client, workshop, workflow
     ):
-        services.workflow_update(
+        workflow_update(
             workflow=workflow,
             version=workflow.version,
             fields={
@@ -274,7 +276,7 @@ class TestPhases:
                 "failure": "retry",
             },
         )
-        services.phase_go(workshop=workshop, phase=3)
+        phase_go(workshop=workshop, phase=3)
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert 'data-pattern="batch"' in content
         assert 'value="batch"\n              checked' in content or 'value="batch"\n' in content
@@ -282,17 +284,15 @@ class TestPhases:
         assert response.context["form"]["candidates"].value() == ["batch"]
 
     def test_phase_three_says_what_is_missing(self, facilitator_client, workshop):
-        services.phase_go(workshop=workshop, phase=3)
+        phase_go(workshop=workshop, phase=3)
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "the maximum acceptable latency (phase 1)" in content
 
     def test_phase_four_saves_risks_and_shows_the_tco_side_by_side(
         self, facilitator_client, workshop, workflow
     ):
-        services.workflow_update(
-            workflow=workflow, version=1, fields={"candidates": ["batch", "streaming"]}
-        )
-        services.phase_go(workshop=workshop, phase=4)
+        workflow_update(workflow=workflow, version=1, fields={"candidates": ["batch", "streaming"]})
+        phase_go(workshop=workshop, phase=4)
         url = reverse(
             "workshops:tradeoff-save",
             kwargs={"workshop_id": workshop.pk, "workflow_id": workflow.pk, "slug": "batch"},
@@ -336,7 +336,7 @@ class TestPhases:
         assert "$144,000" in content
 
     def test_a_pitfall_becomes_a_risk_in_one_click(self, facilitator_client, workshop, workflow):
-        services.workflow_update(
+        workflow_update(
             workflow=workflow,
             version=1,
             fields={
@@ -363,7 +363,7 @@ class TestPhases:
     def test_phase_five_shows_pass_fail_and_the_growth_projection(
         self, facilitator_client, workshop, workflow
     ):
-        services.workflow_update(
+        workflow_update(
             workflow=workflow,
             version=1,
             fields={
@@ -374,7 +374,7 @@ class TestPhases:
                 "measured_throughput": 1000,
             },
         )
-        services.phase_go(workshop=workshop, phase=5)
+        phase_go(workshop=workshop, phase=5)
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "6.5 hours" in content
         assert "no longer fits the 4-hour window" in content
@@ -384,15 +384,15 @@ class TestPhases:
 class TestTimebox:
     def test_starting_runs_the_clock_and_time_stays_with_each_phase(self, workshop):
         start = timezone.now() - timedelta(minutes=12)
-        services.workshop_start(workshop=workshop, now=start)
-        services.phase_go(workshop=workshop, phase=2, now=start + timedelta(minutes=10))
-        services.phase_go(workshop=workshop, phase=1, now=start + timedelta(minutes=12))
+        workshop_start(workshop=workshop, now=start)
+        phase_go(workshop=workshop, phase=2, now=start + timedelta(minutes=10))
+        phase_go(workshop=workshop, phase=1, now=start + timedelta(minutes=12))
         workshop.refresh_from_db()
         assert workshop.phase_seconds == {"1": 600.0, "2": 120.0}
         assert workshop.current_phase == 1
 
     def test_the_console_shows_overrun(self, facilitator_client, workshop):
-        services.workshop_start(workshop=workshop, now=timezone.now() - timedelta(minutes=40))
+        workshop_start(workshop=workshop, now=timezone.now() - timedelta(minutes=40))
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "over" in content
         assert "text-danger" in content
@@ -458,14 +458,14 @@ class TestParticipantsAndParts:
 def test_the_console_costs_the_same_queries_with_3_or_300_rows(
     facilitator_client, workshop, workflow, django_assert_max_num_queries
 ):
-    services.workflow_update(
+    workflow_update(
         workflow=workflow, version=1, fields={"candidates": ["batch", "streaming", "choreography"]}
     )
-    services.phase_go(workshop=workshop, phase=4)
+    phase_go(workshop=workshop, phase=4)
 
     def add_rows(count: int) -> None:
         for n in range(count):
-            services.participant_add(
+            participant_add(
                 workshop=workshop, name=f"Person {n}", role="engineering", involvement="consulted"
             )
 
@@ -483,9 +483,9 @@ def test_the_console_costs_the_same_queries_with_3_or_300_rows(
 def test_outsiders_get_404_from_every_write_and_change_nothing(
     outsider_client, workshop, workflow, name
 ):
-    services.workflow_update(workflow=workflow, version=1, fields={"candidates": ["batch"]})
-    part = services.workflow_split(workflow=workflow, names=("A", "B"))[0]
-    person = services.participant_add(
+    workflow_update(workflow=workflow, version=1, fields={"candidates": ["batch"]})
+    part = workflow_split(workflow=workflow, names=("A", "B"))[0]
+    person = participant_add(
         workshop=workshop, name="Dana", role="operations", involvement="informed"
     )
     kwargs = {
@@ -505,7 +505,7 @@ def test_outsiders_get_404_from_every_write_and_change_nothing(
 def test_the_side_panel_alone_follows_each_save(
     facilitator_client, workshop, workflow, django_assert_max_num_queries
 ):
-    services.workflow_update(
+    workflow_update(
         workflow=workflow,
         version=1,
         fields={
@@ -519,7 +519,7 @@ def test_the_side_panel_alone_follows_each_save(
             "candidates": ["batch", "streaming"],
         },
     )
-    services.phase_go(workshop=workshop, phase=4)
+    phase_go(workshop=workshop, phase=4)
     url = reverse("workshops:console-panel", kwargs={"workshop_id": workshop.pk})
     # Session, user, workshop, its attendees, workflows, risks, costs, catalogue: no forms.
     with django_assert_max_num_queries(8):

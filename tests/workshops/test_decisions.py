@@ -9,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from workshops import services
 from workshops.models import Decision, StatusChange, Workshop
+from workshops.services.decisions import decision_record, decision_transition
+from workshops.services.teams import team_create
+from workshops.services.workflows import workflow_update
+from workshops.services.workshops import participant_add, workshop_create
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +22,7 @@ NEXT_YEAR = timezone.localdate() + timedelta(days=365)
 
 @pytest.fixture
 def profiled(workshop, workflow):
-    services.workflow_update(
+    workflow_update(
         workflow=workflow,
         version=workflow.version,
         fields={
@@ -36,14 +39,12 @@ def profiled(workshop, workflow):
             "candidates": ["batch", "streaming"],
         },
     )
-    services.participant_add(
-        workshop=workshop, name="Dana", role="operations", involvement="decision_maker"
-    )
+    participant_add(workshop=workshop, name="Dana", role="operations", involvement="decision_maker")
     return workshop
 
 
 def record(workshop, user, *, pattern="batch", status="accepted"):
-    decision = services.decision_record(
+    decision = decision_record(
         workshop=workshop,
         by=user,
         chosen={workshop.workflows.get(parent=None).pk: pattern},
@@ -52,7 +53,7 @@ def record(workshop, user, *, pattern="batch", status="accepted"):
         review_date=NEXT_YEAR,
     )
     if status != "draft":
-        decision = services.decision_transition(decision=decision, to_status=status, by=user)
+        decision = decision_transition(decision=decision, to_status=status, by=user)
     return decision
 
 
@@ -197,7 +198,7 @@ class TestLifecycle:
         self, facilitator_client, facilitator, teammate, profiled
     ):
         decision = record(profiled, facilitator, status="proposed")
-        services.decision_transition(
+        decision_transition(
             decision=decision, to_status="accepted", by=teammate, note="Agreed in the review."
         )
         content = facilitator_client.get(decision.get_absolute_url()).content.decode()
@@ -218,11 +219,11 @@ class TestLifecycle:
             profiled, facilitator, status=start if start != "deprecated" else "accepted"
         )
         if start == "deprecated":
-            decision = services.decision_transition(
+            decision = decision_transition(
                 decision=decision, to_status="deprecated", by=facilitator
             )
         with pytest.raises(ValidationError):
-            services.decision_transition(decision=decision, to_status=refused, by=facilitator)
+            decision_transition(decision=decision, to_status=refused, by=facilitator)
         assert Decision.objects.get(pk=decision.pk).status == start
 
     def test_the_status_form_refuses_a_change_it_does_not_offer(
@@ -238,7 +239,7 @@ class TestLifecycle:
     def test_an_accepted_record_is_frozen(self, facilitator_client, facilitator, profiled):
         decision = record(profiled, facilitator)
         workflow = profiled.workflows.get()
-        services.workflow_update(
+        workflow_update(
             workflow=workflow, version=workflow.version, fields={"source_system": "SAP"}
         )
         decision.refresh_from_db()
@@ -268,7 +269,7 @@ class TestRevisit:
 
         new = record(new_workshop, facilitator, pattern="streaming", status="proposed")
         assert Decision.objects.get(pk=old.pk).status == "accepted"  # not until accepted
-        services.decision_transition(decision=new, to_status="accepted", by=facilitator)
+        decision_transition(decision=new, to_status="accepted", by=facilitator)
         old.refresh_from_db()
         assert old.status == "superseded"
         assert old.changes.last().note == f"Superseded by “{new.title}”."
@@ -290,11 +291,11 @@ class TestDashboard:
     ):
         decision = record(profiled, facilitator)
         Decision.objects.filter(pk=decision.pk).update(review_date=date(2020, 1, 1))
-        other_team = services.team_create(name="Elsewhere", creator=outsider)
-        services.workshop_create(
+        other_team = team_create(name="Elsewhere", creator=outsider)
+        workshop_create(
             team=other_team, title="Not yours", scheduled_at=timezone.now(), facilitator=outsider
         )
-        services.workshop_create(
+        workshop_create(
             team=profiled.team,
             title="Order events",
             scheduled_at=timezone.now(),

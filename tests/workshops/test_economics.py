@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshops.economics import MONTHS, CostInputs, TcoBreakdown, cheapest, three_year_tco
+from workshops.rules.economics import MONTHS, CostInputs, TcoBreakdown, cheapest, three_year_tco
 
 
 def _inputs(monthly="0", training="0", hours="0", rate="0") -> CostInputs:

@@ -12,9 +12,11 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from workshops import services
-from workshops.exports.json import FORMAT, InvalidExport, decision_to_json, parse_export
+from workshops.documents.json import FORMAT, InvalidExport, decision_to_json, parse_export
 from workshops.models import Decision, Membership, StatusChange, Team
+from workshops.services.decisions import decision_record, decision_revisit, decision_transition
+from workshops.services.workflows import workflow_update
+from workshops.services.workshops import participant_add
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +44,8 @@ def json_url(decision) -> str:
 def decide(workshop, by, *, note: str = "") -> Decision:
     """The workshop's decision, recorded and accepted through the services."""
     workflow = workshop.workflows.get()
-    services.workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
-    decision = services.decision_record(
+    workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
+    decision = decision_record(
         workshop=workshop,
         by=by,
         chosen={workflow.pk: "batch"},
@@ -51,21 +53,19 @@ def decide(workshop, by, *, note: str = "") -> Decision:
         consequences="The run must stay inside its 4-hour window.",
         review_date=date(2027, 5, 31),
     )
-    return services.decision_transition(decision=decision, to_status="accepted", by=by, note=note)
+    return decision_transition(decision=decision, to_status="accepted", by=by, note=note)
 
 
 @pytest.fixture
 def decision(workshop, facilitator):
-    services.participant_add(
-        workshop=workshop, name="Zoë", role="business", involvement="decision_maker"
-    )
+    participant_add(workshop=workshop, name="Zoë", role="business", involvement="decision_maker")
     return decide(workshop, facilitator, note="Agreed in the room.")
 
 
 @pytest.fixture
 def successor(decision, facilitator):
     """A revisit of `decision`, accepted: it supersedes the first one."""
-    workshop = services.decision_revisit(decision=decision, by=facilitator)
+    workshop = decision_revisit(decision=decision, by=facilitator)
     return decide(workshop, facilitator, note="Volumes grew.")
 
 

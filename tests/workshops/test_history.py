@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.records import bulk_decisions, record
-from workshops import services
-from workshops.history import PAGE_SIZE, pattern_chart
+from workshops.charts.history import pattern_chart
+from workshops.services.decisions import decision_transition
+from workshops.services.teams import team_create
+from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +35,12 @@ def _text(response) -> str:
 
 @pytest.fixture
 def other_team(outsider):
-    return services.team_create(name="Payments", creator=outsider)
+    return team_create(name="Payments", creator=outsider)
 
 
 @pytest.fixture
 def second_team(facilitator):
-    return services.team_create(name="Data", creator=facilitator)
+    return team_create(name="Data", creator=facilitator)
 
 
 # --- Who sees what ---------------------------------------------------------------------------
@@ -314,5 +316,5 @@ def test_it_shows_a_change_at_once_despite_the_cache(client, team, facilitator):
     assert len(listed(client.get(URL))) == 3
     decision = record(team, facilitator, "Order events", pattern="choreography")
     assert len(listed(client.get(URL))) == 4
-    services.decision_transition(decision=decision, to_status="rejected", by=facilitator)
+    decision_transition(decision=decision, to_status="rejected", by=facilitator)
     assert len(listed(client.get(URL, {"status": "rejected"}))) == 1

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.records import bulk_decisions, record
-from workshops import services
-from workshops.history import PAGE_SIZE
+from workshops.services.teams import team_create
+from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +45,12 @@ def titles(rows: list[list[str]]) -> list[str]:
 
 @pytest.fixture
 def other_team(outsider):
-    return services.team_create(name="Payments", creator=outsider)
+    return team_create(name="Payments", creator=outsider)
 
 
 @pytest.fixture
 def second_team(facilitator):
-    return services.team_create(name="Data", creator=facilitator)
+    return team_create(name="Data", creator=facilitator)
 
 
 def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team, facilitator):

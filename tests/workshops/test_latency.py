@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshops.latency import (
+from workshops.rules.latency import (
     DELAY_ANSWERS,
     PROBE_LABELS,
     PROBES,

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from workshops import services
-from workshops.exports.json import decision_to_json, parse_export
+from workshops.documents.json import decision_to_json, parse_export
 from workshops.models import (
     CostEstimate,
     Decision,
@@ -23,6 +22,7 @@ from workshops.models import (
     Workflow,
     Workshop,
 )
+from workshops.services.teams import team_create
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ def test_it_keeps_the_demo_facilitator_made_before(db):
 
 def test_it_joins_an_existing_demo_team(db):
     someone = get_user_model().objects.create_user(username="sam")
-    services.team_create(name="Demo team", creator=someone)
+    team_create(name="Demo team", creator=someone)
     output = loaddemo()
     team = Team.objects.get(name="Demo team")
     assert set(team.members.values_list("username", flat=True)) == {"sam", "demo"}

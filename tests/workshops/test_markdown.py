@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from workshops import services
-from workshops.exports.markdown import (
+from workshops.documents.markdown import (
     decision_to_markdown,
     md_cell,
     md_inline,
@@ -19,6 +18,9 @@ from workshops.exports.markdown import (
     yaml_quoted,
 )
 from workshops.models import Decision, Workshop
+from workshops.services.decisions import decision_record, decision_revisit, decision_transition
+from workshops.services.workflows import tradeoffs_save, workflow_split, workflow_update
+from workshops.services.workshops import participant_add
 
 REQUIREMENTS = {
     "description": "Stores send their stock levels to the warehouse every night.",
@@ -62,7 +64,7 @@ def md_url(decision) -> str:
 
 def save_risk(workflow, *, pattern: str = "batch", title: str, mitigation: str) -> None:
     workflow.refresh_from_db()
-    services.tradeoffs_save(
+    tradeoffs_save(
         workflow=workflow,
         version=workflow.version,
         pattern_slug=pattern,
@@ -90,7 +92,7 @@ def decide(
     workshop, by, *, chosen: dict | None = None, consequences: str = "Stock shows a day late."
 ):
     """The workshop's decision, recorded and accepted through the services."""
-    decision = services.decision_record(
+    decision = decision_record(
         workshop=workshop,
         by=by,
         chosen=chosen or {workshop.workflows.get(parent=None).pk: "batch"},
@@ -98,21 +100,15 @@ def decide(
         consequences=consequences,
         review_date=date(2027, 5, 31),
     )
-    return services.decision_transition(decision=decision, to_status="accepted", by=by)
+    return decision_transition(decision=decision, to_status="accepted", by=by)
 
 
 @pytest.fixture
 def profiled(workshop, workflow):
-    services.workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
-    services.participant_add(
-        workshop=workshop, name="Zoë", role="business", involvement="decision_maker"
-    )
-    services.participant_add(
-        workshop=workshop, name="Dana", role="operations", involvement="decision_maker"
-    )
-    services.participant_add(
-        workshop=workshop, name="Sam", role="security", involvement="consulted"
-    )
+    workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
+    participant_add(workshop=workshop, name="Zoë", role="business", involvement="decision_maker")
+    participant_add(workshop=workshop, name="Dana", role="operations", involvement="decision_maker")
+    participant_add(workshop=workshop, name="Sam", role="security", involvement="consulted")
     save_risk(workflow, title="The run overruns its window", mitigation="Partition the load.")
     return workshop
 
@@ -200,7 +196,7 @@ class TestMadr:
         }
 
     def test_a_draft_is_dated_when_it_was_recorded(self, facilitator, profiled):
-        draft = services.decision_record(
+        draft = decision_record(
             workshop=profiled,
             by=facilitator,
             chosen={profiled.workflows.get().pk: "batch"},
@@ -272,7 +268,7 @@ class TestMadr:
     ):
         workflow = profiled.workflows.get()
         workflow.refresh_from_db()
-        services.workflow_update(
+        workflow_update(
             workflow=workflow,
             version=workflow.version,
             fields={
@@ -290,7 +286,7 @@ class TestMadr:
     def test_it_links_superseded_and_superseding_records_both_ways(
         self, facilitator_client, facilitator, decision
     ):
-        revisit = services.decision_revisit(decision=decision, by=facilitator)
+        revisit = decision_revisit(decision=decision, by=facilitator)
         successor = decide(revisit, facilitator)
         newer = download(facilitator_client, successor)
         older = download(facilitator_client, decision)
@@ -313,11 +309,11 @@ class TestEscaping:
     def hostile(self, facilitator, profiled):
         workflow = profiled.workflows.get()
         workflow.refresh_from_db()
-        services.workflow_update(
+        workflow_update(
             workflow=workflow, version=workflow.version, fields={"description": HOSTILE}
         )
         save_risk(workflow, title=HOSTILE, mitigation=HOSTILE)
-        services.participant_add(
+        participant_add(
             workshop=profiled,
             name='Eve"\nstatus: "rejected\n---',
             role="other",
@@ -407,10 +403,8 @@ class TestHybrid:
     @pytest.fixture
     def hybrid(self, facilitator, profiled):
         whole = profiled.workflows.get()
-        staging, stream = services.workflow_split(
-            workflow=whole, names=("Staging load", "Cache stream")
-        )
-        services.workflow_update(
+        staging, stream = workflow_split(workflow=whole, names=("Staging load", "Cache stream"))
+        workflow_update(
             workflow=stream,
             version=stream.version,
             fields={
@@ -422,7 +416,7 @@ class TestHybrid:
                 "latency_unit": "seconds",
             },
         )
-        services.workflow_update(
+        workflow_update(
             workflow=staging,
             version=staging.version,
             fields={key: REQUIREMENTS[key] for key in ("trigger", "granularity")},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from io import BytesIO, StringIO
@@ -13,11 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from workshops import documents, services
-from workshops.exports import pdf as pdf_module
-from workshops.exports.json import decision_to_json
-from workshops.exports.pdf import RefusedFetch, StaticOnlyFetcher, render_record_pdf
+from parsecgo_site.drawings import DECISION_PDF
+from workshops.documents import pdf as pdf_module
+from workshops.documents.json import decision_to_json
+from workshops.documents.pdf import RefusedFetch, StaticOnlyFetcher, render_record_pdf
 from workshops.models import Decision, RecordPdf
+from workshops.services.decisions import decision_record, decision_transition
+from workshops.services.workflows import tradeoffs_save, workflow_update
+from workshops.services.workshops import participant_add
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +48,9 @@ def make_decision(workshop, user, *, status="accepted", **workflow_fields):
         "measured_throughput": 1000,
         **workflow_fields,
     }
-    services.workflow_update(workflow=workflow, version=workflow.version, fields=fields)
-    services.participant_add(
-        workshop=workshop, name="Dana", role="operations", involvement="decision_maker"
-    )
-    decision = services.decision_record(
+    workflow_update(workflow=workflow, version=workflow.version, fields=fields)
+    participant_add(workshop=workshop, name="Dana", role="operations", involvement="decision_maker")
+    decision = decision_record(
         workshop=workshop,
         by=user,
         chosen={workflow.pk: "batch"},
@@ -57,7 +59,7 @@ def make_decision(workshop, user, *, status="accepted", **workflow_fields):
         review_date=NEXT_YEAR,
     )
     if status != "draft":
-        decision = services.decision_transition(decision=decision, to_status=status, by=user)
+        decision = decision_transition(decision=decision, to_status=status, by=user)
     return decision
 
 
@@ -160,7 +162,7 @@ class TestStorage:
         first = facilitator_client.get(pdf_url(decision)).content
         assert RecordPdf.objects.filter(decision=decision).count() == 1
         with (
-            mock.patch.object(documents, "render_record_pdf") as render,
+            mock.patch.object(pdf_module, "render_record_pdf") as render,
             django_assert_max_num_queries(4),  # session, user, decision, stored PDF
         ):
             again = facilitator_client.get(pdf_url(decision)).content
@@ -170,7 +172,7 @@ class TestStorage:
     def test_a_status_change_draws_it_again(self, facilitator_client, facilitator, workshop):
         decision = make_decision(workshop, facilitator)
         facilitator_client.get(pdf_url(decision))
-        services.decision_transition(decision=decision, to_status="deprecated", by=facilitator)
+        decision_transition(decision=decision, to_status="deprecated", by=facilitator)
         text = text_of(reader_of(facilitator_client.get(pdf_url(decision)).content))
         assert "Deprecated" in text
         assert RecordPdf.objects.count() == 1
@@ -179,8 +181,10 @@ class TestStorage:
         decision = make_decision(workshop, facilitator)
         facilitator_client.get(pdf_url(decision))
         with (
-            mock.patch.object(documents, "PDF_TEMPLATE_VERSION", 999),
-            mock.patch.object(documents, "render_record_pdf", return_value=b"%PDF-new") as render,
+            mock.patch.object(
+                pdf_module, "DECISION_PDF", dataclasses.replace(DECISION_PDF, template_version=999)
+            ),
+            mock.patch.object(pdf_module, "render_record_pdf", return_value=b"%PDF-new") as render,
         ):
             assert facilitator_client.get(pdf_url(decision)).content == b"%PDF-new"
         render.assert_called_once()
@@ -223,11 +227,11 @@ class TestSafety:
             data_elements=HOSTILE["word"],
             update_frequency=HOSTILE["link"],
         )
-        services.participant_add(
+        participant_add(
             workshop=workshop, name=HOSTILE["script"], role="other", involvement="informed"
         )
         workflow = workshop.workflows.get(parent=None)
-        services.tradeoffs_save(
+        tradeoffs_save(
             workflow=workflow,
             version=workflow.version,
             pattern_slug="batch",
@@ -285,7 +289,7 @@ class TestSafety:
 
     def test_a_hundred_thousand_character_field_still_renders(self, facilitator, workshop):
         decision = make_decision(workshop, facilitator, description="word " * 20_000)
-        content = documents.decision_pdf(decision)
+        content = pdf_module.decision_pdf(decision)
         reader = reader_of(content)
         assert len(reader.pages) > 5
         assert "word word" in reader.pages[1].extract_text()
@@ -330,7 +334,7 @@ class TestFetcher:
 
     def test_the_pdf_uses_only_the_fonts_we_ship(self, facilitator, workshop):
         decision = make_decision(workshop, facilitator)
-        reader = reader_of(documents.decision_pdf(decision))
+        reader = reader_of(pdf_module.decision_pdf(decision))
         fonts = set()
         for page in reader.pages:
             for font in (page["/Resources"].get("/Font") or {}).values():
@@ -346,7 +350,7 @@ def test_the_module_names_its_limits():
 def test_import_refuses_a_pdf_that_carries_no_record(tmp_path):
     from django.core.management import CommandError
 
-    from workshops.exports.pdf import render_hello_pdf
+    from workshops.documents.pdf import render_hello_pdf
 
     path = tmp_path / "hello.pdf"
     path.write_bytes(render_hello_pdf())

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_lists_only_my_teams(facilitator_client, team, outsider):
-    from workshops import services
+    from workshops.services.teams import team_create
 
-    services.team_create(name="Someone else's", creator=outsider)
+    team_create(name="Someone else's", creator=outsider)
     content = facilitator_client.get(reverse("workshops:team-list")).content.decode()
     assert "Platform" in content
     assert "Someone else" not in content

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshops.timebox import (
-    DEFAULT_BUDGET_MINUTES,
-    PHASES,
+from workshops.phases import DEFAULT_BUDGET_MINUTES, PHASES
+from workshops.rules.timebox import (
     Timebox,
     phase_spent_after_leaving,
     timebox_status,
@@ -28,6 +27,7 @@ def _status(
     phase_started_at=None,
 ) -> Timebox:
     return timebox_status(
+        phases=PHASES,
         budget_minutes=budget_minutes,
         spent_seconds=spent_seconds or {},
         current_phase=current_phase,
@@ -60,7 +60,7 @@ def test_it_gives_every_phase_a_one_line_prompt_that_is_a_sentence(phase):
 def test_it_budgets_thirty_minutes_by_default():
     assert DEFAULT_BUDGET_MINUTES == (8, 5, 5, 8, 4)
     assert sum(DEFAULT_BUDGET_MINUTES) == 30
-    assert validate_budget(DEFAULT_BUDGET_MINUTES) == []
+    assert validate_budget(DEFAULT_BUDGET_MINUTES, phases=PHASES) == []
     assert _status().budget_seconds == 30 * 60
 
 
@@ -69,7 +69,7 @@ def test_it_budgets_thirty_minutes_by_default():
 
 def test_it_adds_the_time_spent_to_the_phase_being_left():
     spent = phase_spent_after_leaving(
-        {"1": 300.0}, phase=1, started_at=NOW - timedelta(minutes=2), now=NOW
+        {"1": 300.0}, phases=PHASES, phase=1, started_at=NOW - timedelta(minutes=2), now=NOW
     )
 
     assert spent == {"1": 420.0}
@@ -77,7 +77,7 @@ def test_it_adds_the_time_spent_to_the_phase_being_left():
 
 def test_it_starts_a_phase_record_the_first_time_a_phase_is_left():
     spent = phase_spent_after_leaving(
-        {"1": 300.0}, phase=2, started_at=NOW - timedelta(seconds=90), now=NOW
+        {"1": 300.0}, phases=PHASES, phase=2, started_at=NOW - timedelta(seconds=90), now=NOW
     )
 
     assert spent == {"1": 300.0, "2": 90.0}
@@ -87,7 +87,7 @@ def test_it_returns_a_new_record_and_leaves_the_stored_one_alone():
     stored = {"1": 300.0}
 
     spent = phase_spent_after_leaving(
-        stored, phase=1, started_at=NOW - timedelta(minutes=1), now=NOW
+        stored, phases=PHASES, phase=1, started_at=NOW - timedelta(minutes=1), now=NOW
     )
 
     assert stored == {"1": 300.0}
@@ -97,7 +97,7 @@ def test_it_returns_a_new_record_and_leaves_the_stored_one_alone():
 def test_it_adds_nothing_when_the_phase_never_started():
     stored = {"3": 12.5}
 
-    spent = phase_spent_after_leaving(stored, phase=3, started_at=None, now=NOW)
+    spent = phase_spent_after_leaving(stored, phases=PHASES, phase=3, started_at=None, now=NOW)
 
     assert spent == {"3": 12.5}
     assert spent is not stored
@@ -105,7 +105,7 @@ def test_it_adds_nothing_when_the_phase_never_started():
 
 def test_it_adds_nothing_when_the_clock_went_backwards():
     spent = phase_spent_after_leaving(
-        {"2": 60.0}, phase=2, started_at=NOW + timedelta(seconds=5), now=NOW
+        {"2": 60.0}, phases=PHASES, phase=2, started_at=NOW + timedelta(seconds=5), now=NOW
     )
 
     assert spent == {"2": 60.0}
@@ -114,7 +114,7 @@ def test_it_adds_nothing_when_the_clock_went_backwards():
 @pytest.mark.parametrize("phase", [0, 6, -1])
 def test_it_refuses_a_phase_that_does_not_exist(phase):
     with pytest.raises(ValueError, match="no phase"):
-        phase_spent_after_leaving({}, phase=phase, started_at=NOW, now=NOW)
+        phase_spent_after_leaving({}, phases=PHASES, phase=phase, started_at=NOW, now=NOW)
 
 
 @settings(max_examples=200)
@@ -128,7 +128,7 @@ def test_it_refuses_a_phase_that_does_not_exist(phase):
 )
 def test_it_only_ever_adds_time_to_the_phase_being_left(stored, phase, offset):
     spent = phase_spent_after_leaving(
-        stored, phase=phase, started_at=NOW - timedelta(seconds=offset), now=NOW
+        stored, phases=PHASES, phase=phase, started_at=NOW - timedelta(seconds=offset), now=NOW
     )
 
     for key, seconds in stored.items():
@@ -311,11 +311,11 @@ def test_it_balances_every_clock_and_the_totals(budget, spent, current_phase, ru
     ],
 )
 def test_it_explains_what_is_wrong_with_a_budget(budget, message):
-    assert validate_budget(budget) == [message]
+    assert validate_budget(budget, phases=PHASES) == [message]
 
 
 def test_it_lists_every_problem_with_a_budget_at_once():
-    assert len(validate_budget((-5, 5, 5, 500, 2.5))) == 3
+    assert len(validate_budget((-5, 5, 5, 500, 2.5), phases=PHASES)) == 3
 
 
 @pytest.mark.parametrize(
@@ -323,4 +323,4 @@ def test_it_lists_every_problem_with_a_budget_at_once():
     [(8, 5, 5, 8, 4), (0, 0, 0, 0, 1), (120, 120, 120, 120, 120), (10.0, 5, 5, 5, 5)],
 )
 def test_it_accepts_a_budget_of_whole_minutes_within_limits(budget):
-    assert validate_budget(budget) == []
+    assert validate_budget(budget, phases=PHASES) == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshops.validation import (
+from workshops.rules.prototype import (
     Check,
     Measurements,
     ValidationTargets,

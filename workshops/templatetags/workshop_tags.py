@@ -51,7 +51,7 @@ def bootstrap_widget(bound_field):
 @register.simple_tag
 def profile_chart(workflow_record):
     """The profile chart of one workflow of a record (its snapshot data)."""
-    from workshops.exports.chart import profile_chart_svg
+    from workshops.charts.profile import profile_chart_svg
 
     return profile_chart_svg(
         profile=workflow_record.get("profile") or {},
@@ -64,7 +64,7 @@ def profile_chart(workflow_record):
 @register.simple_tag
 def live_profile_chart(view):
     """The profile chart of a workflow being worked on in the console."""
-    from workshops.exports.chart import profile_chart_svg
+    from workshops.charts.profile import profile_chart_svg
     from workshops.snapshot import ranking_as_data
 
     workflow = view.workflow

@@ -10,16 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from workshops import services
-from workshops.exports.json import (
-    MAX_TEAM,
-    InvalidExport,
-    decision_from_json,
-    known_users,
-    parse_export,
-)
-from workshops.exports.pdf import attached_export
+from workshops.documents.json import MAX_TEAM, InvalidExport, parse_export
+from workshops.documents.pdf import attached_export
 from workshops.models import Team
+from workshops.selectors import users_by_username
+from workshops.services.decisions import decision_import
+from workshops.services.teams import team_create
 
 
 class Command(BaseCommand):
@@ -56,18 +52,18 @@ class Command(BaseCommand):
             target = Team.objects.filter(name=team_name).first()
             created_team = target is None
             if target is None:
-                target = services.team_create(name=team_name, creator=importer)
+                target = team_create(name=team_name, creator=importer)
             elif not target.memberships.filter(user=importer).exists():
                 raise CommandError(
                     f"{importer.get_username()} is not a member of team “{team_name}”; "
                     "pass --user with one of its members."
                 )
-            decision = decision_from_json(data, team=target, user=importer)
+            decision = decision_import(data=data, team=target, user=importer)
 
         if created_team:
             self.stdout.write(f"Created team “{team_name}” with {importer.get_username()} in it.")
         authors = {change.by for change in record.changes}
-        unknown = sorted(authors - set(known_users(authors)))
+        unknown = sorted(authors - set(users_by_username(authors)))
         if unknown:
             self.stdout.write(
                 f"No account here for {', '.join(unknown)}: their status changes are attributed "

@@ -16,9 +16,12 @@ from django.utils import timezone
 from patterns.evaluation import evaluate
 from patterns.matching import PatternSpec
 from patterns.selectors import catalogue_specs
-from workshops import services
+from workshops.assessment import requirements_of
 from workshops.models import Decision, Participant, Risk, Team, Workflow
-from workshops.profiles import requirements_of
+from workshops.services.decisions import decision_record, decision_transition
+from workshops.services.teams import team_create, team_member_add
+from workshops.services.workflows import risk_from_pitfall, tradeoffs_save, workflow_update
+from workshops.services.workshops import participant_add, phase_go, workshop_create, workshop_start
 
 DEMO_TEAM = "Demo team"
 DEMO_USERNAME = "demo"
@@ -536,10 +539,10 @@ class Command(BaseCommand):
     def _demo_team(self, user) -> Team:
         team = Team.objects.filter(name=DEMO_TEAM).first()
         if team is None:
-            team = services.team_create(name=DEMO_TEAM, creator=user)
+            team = team_create(name=DEMO_TEAM, creator=user)
             self.stdout.write(f"Team “{DEMO_TEAM}”: created, with {user.get_username()} in it.")
         elif not team.memberships.filter(user=user).exists():
-            services.team_member_add(team=team, username=user.get_username())
+            team_member_add(team=team, username=user.get_username())
             self.stdout.write(f"Team “{DEMO_TEAM}”: already there; {user.get_username()} added.")
         else:
             self.stdout.write(f"Team “{DEMO_TEAM}”: already there.")
@@ -553,7 +556,7 @@ def _build(
     # Workshops happen in office hours: 10:00 local time on the day.
     day = timezone.localtime(now - timedelta(days=demo.days_ago))
     clock = day.replace(hour=10, minute=0, second=0, microsecond=0)
-    workshop = services.workshop_create(
+    workshop = workshop_create(
         team=team,
         title=demo.title,
         scheduled_at=clock,
@@ -561,7 +564,7 @@ def _build(
         description=demo.description,
     )
     workflow = workshop.workflows.get()
-    services.participant_add(
+    participant_add(
         workshop=workshop,
         name=user.get_full_name() or user.get_username(),
         role=Role.ENGINEERING,
@@ -569,13 +572,13 @@ def _build(
         user=user,
     )
     for attendee in demo.attendees:
-        services.participant_add(
+        participant_add(
             workshop=workshop,
             name=attendee.name,
             role=attendee.role,
             involvement=attendee.involvement,
         )
-    services.workshop_start(workshop=workshop, now=clock)
+    workshop_start(workshop=workshop, now=clock)
 
     # What the group fills in during each phase; phase 4 (trade-offs) has its own service.
     phase_fields = (
@@ -587,18 +590,16 @@ def _build(
     )
     for phase, (fields, minutes) in enumerate(zip(phase_fields, demo.minutes, strict=True), 1):
         if phase > 1:
-            services.phase_go(workshop=workshop, phase=phase, now=clock)
+            phase_go(workshop=workshop, phase=phase, now=clock)
         if fields is None:
             workflow = _tradeoffs(workflow, demo.tradeoffs, specs)
         else:
-            workflow = services.workflow_update(
-                workflow=workflow, version=workflow.version, fields=fields
-            )
+            workflow = workflow_update(workflow=workflow, version=workflow.version, fields=fields)
         clock += timedelta(minutes=minutes)
 
     # Proposed at the end of the workshop, accepted the next day.
     accepted_at = clock + timedelta(days=1)
-    decision = services.decision_record(
+    decision = decision_record(
         workshop=workshop,
         by=user,
         chosen={workflow.pk: demo.chosen},
@@ -607,14 +608,14 @@ def _build(
         review_date=_a_year_after(timezone.localdate(accepted_at)),
         now=clock,
     )
-    services.decision_transition(
+    decision_transition(
         decision=decision,
         to_status=Decision.Status.PROPOSED,
         by=user,
         note=demo.proposal_note,
         now=clock + timedelta(minutes=1),
     )
-    return services.decision_transition(
+    return decision_transition(
         decision=decision,
         to_status=Decision.Status.ACCEPTED,
         by=user,
@@ -630,7 +631,7 @@ def _tradeoffs(
     requirements = requirements_of(workflow)
     for tradeoff in tradeoffs:
         for pitfall in evaluate(requirements, specs, chosen=tradeoff.pattern).pitfalls:
-            services.risk_from_pitfall(
+            risk_from_pitfall(
                 workflow=workflow,
                 pattern_slug=tradeoff.pattern,
                 pitfall_slug=pitfall.slug,
@@ -644,7 +645,7 @@ def _tradeoffs(
         free = [rank for rank in (1, 2, 3) if rank not in taken][: len(tradeoff.risks)]
         # strict: more risks than free ranks is a mistake in the demo data, not something to hide.
         risks = [{"rank": rank, **risk} for rank, risk in zip(free, tradeoff.risks, strict=True)]
-        workflow = services.tradeoffs_save(
+        workflow = tradeoffs_save(
             workflow=workflow,
             version=workflow.version,
             pattern_slug=tradeoff.pattern,

@@ -1,50 +1,29 @@
-"""The 30-minute timebox: a budget per phase and the time spent against it, with no database."""
+"""The 30-minute timebox: a budget per phase and the time spent against it, with no database.
+
+The phases themselves (numbers, titles, default minutes) come from the caller, which takes
+them from workshops.phases: these rules know nothing of forms or templates.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from patterns.matching import format_duration
 
 
-@dataclass(frozen=True)
-class PhaseInfo:
-    number: int
-    title: str
-    prompt: str
+class Phase(Protocol):
+    """What the timebox needs to know of a phase (workshops.phases has the full spec)."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
 
 
-PHASES: tuple[PhaseInfo, ...] = (
-    PhaseInfo(
-        1,
-        "Gather requirements",
-        "Describe the workflow in plain words and say how long its data may be delayed.",
-    ),
-    PhaseInfo(
-        2,
-        "Map to the four dimensions",
-        "Vote on trigger, granularity, consistency and failure handling for the workflow.",
-    ),
-    PhaseInfo(
-        3,
-        "Match pattern to profile",
-        "Compare every pattern with the profile and find the simplest one that fits.",
-    ),
-    PhaseInfo(
-        4,
-        "Analyse trade-offs",
-        "Record the top risks and the three-year cost of each candidate pattern.",
-    ),
-    PhaseInfo(
-        5,
-        "Validate with a prototype",
-        "Plan a small prototype, set its targets and record what it measured.",
-    ),
-)
-PHASE_NUMBERS: tuple[int, ...] = tuple(phase.number for phase in PHASES)
-DEFAULT_BUDGET_MINUTES: tuple[int, ...] = (8, 5, 5, 8, 4)
 MAX_PHASE_MINUTES = 120
 
 
@@ -79,13 +58,18 @@ class Timebox:
 
 
 def phase_spent_after_leaving(
-    spent: Mapping[str, float], *, phase: int, started_at: datetime | None, now: datetime
+    spent: Mapping[str, float],
+    *,
+    phases: Sequence[Phase],
+    phase: int,
+    started_at: datetime | None,
+    now: datetime,
 ) -> dict[str, float]:
     """A new record of seconds spent per phase, with the time since `started_at` added to `phase`.
 
     Keys are phase numbers as strings because the record is stored as JSON.
     """
-    _check_phase(phase)
+    _check_phase(phase, phases)
     updated = {key: float(seconds) for key, seconds in spent.items()}
     if started_at is not None:
         key = str(phase)
@@ -95,6 +79,7 @@ def phase_spent_after_leaving(
 
 def timebox_status(
     *,
+    phases: Sequence[Phase],
     budget_minutes: Sequence[int],
     spent_seconds: Mapping[str, float],
     current_phase: int | None,
@@ -102,10 +87,10 @@ def timebox_status(
     now: datetime,
 ) -> Timebox:
     """Each phase's clock and the totals, counting the running time of the current phase."""
-    if errors := validate_budget(budget_minutes):
+    if errors := validate_budget(budget_minutes, phases=phases):
         raise ValueError(" ".join(errors))
     if current_phase is not None:
-        _check_phase(current_phase)
+        _check_phase(current_phase, phases)
     # A workshop that has not started has no running phase, whatever the start time says.
     running = (
         _elapsed(phase_started_at, now)
@@ -113,7 +98,7 @@ def timebox_status(
         else 0.0
     )
     clocks = []
-    for info, minutes in zip(PHASES, budget_minutes, strict=True):
+    for info, minutes in zip(phases, budget_minutes, strict=True):
         budget = float(minutes) * 60
         # Stored figures are never negative, but a hand-edited record must not give time back.
         spent = max(0.0, float(spent_seconds.get(str(info.number), 0.0)))
@@ -144,15 +129,15 @@ def timebox_status(
     )
 
 
-def validate_budget(budget_minutes: Sequence[int]) -> list[str]:
+def validate_budget(budget_minutes: Sequence[int], *, phases: Sequence[Phase]) -> list[str]:
     """Why a budget cannot be used, one sentence per problem; empty when it is fine."""
-    if len(budget_minutes) != len(PHASES):
+    if len(budget_minutes) != len(phases):
         return [
-            f"The timebox needs a budget for each of the {len(PHASES)} phases; "
+            f"The timebox needs a budget for each of the {len(phases)} phases; "
             f"{len(budget_minutes)} {'was' if len(budget_minutes) == 1 else 'were'} given."
         ]
     errors = []
-    for info, minutes in zip(PHASES, budget_minutes, strict=True):
+    for info, minutes in zip(phases, budget_minutes, strict=True):
         name = f"phase {info.number} ({info.title})"
         if not _is_whole_number(minutes):
             errors.append(f"The budget for {name} must be a whole number of minutes.")
@@ -189,9 +174,9 @@ def _elapsed(started_at: datetime, now: datetime) -> float:
     return max(0.0, (now - started_at).total_seconds())
 
 
-def _check_phase(phase: int) -> None:
-    if phase not in PHASE_NUMBERS:
-        raise ValueError(f"There is no phase {phase}; phases run from 1 to {len(PHASES)}.")
+def _check_phase(phase: int, phases: Sequence[Phase]) -> None:
+    if phase not in {info.number for info in phases}:
+        raise ValueError(f"There is no phase {phase}; phases run from 1 to {len(phases)}.")
 
 
 def _is_whole_number(value: object) -> bool:

@@ -1,4 +1,5 @@
-"""The decision record as a PDF: one print template, a locked-down fetcher, bytes out."""
+"""The decision record as a PDF: one print template, a locked-down fetcher, bytes out; the
+stored PDF of a record, drawn once per version of it, and the draft PDF of a workshop."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import base64
 import binascii
 import json
 import mimetypes
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,20 @@ from urllib.parse import unquote_to_bytes
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from parsecgo_site.drawings import DECISION_PDF
+from patterns.selectors import catalogue_specs, default_monthly_costs
+from workshops import selectors
+from workshops.assessment import assess_workflow, headline_pattern
+from workshops.documents.json import decision_to_json
+from workshops.models import Decision, StatusChange, Workshop
+from workshops.services.decisions import OPEN_STATUSES, record_pdf_store
+from workshops.snapshot import build_snapshot
 
 # Every resource the print template names starts with this: the fetcher maps it onto the
 # project's own static files and refuses everything else.
@@ -25,8 +37,6 @@ STATIC_PREFIX = "parsecgo-static:"
 MAX_DATA_URL_LENGTH = 32 * 1024
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
 ATTACHMENT_NAME = "decision.json"
-# Bump when the print template changes: stored PDFs of accepted records are drawn again.
-PDF_TEMPLATE_VERSION = 3
 
 
 class RefusedFetch(ValueError):
@@ -116,3 +126,84 @@ def attached_export(pdf: bytes) -> bytes:
     if not contents:
         raise ValueError(f"this PDF carries no {ATTACHMENT_NAME}; it was not printed by us.")
     return contents[0]
+
+
+# --- a record's PDF, and a workshop's draft ----------------------------------------------------
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    """The stored PDF when it was drawn from this very version of the record (every change
+    to a decision moves its updated_at); otherwise draw it, store it, and serve that."""
+    version = DECISION_PDF.key(decision.pk, decision.updated_at.isoformat())
+    stored = selectors.decision_stored_pdf(decision, source_version=version)
+    if stored is not None:
+        return stored
+    pdf = render_record_pdf(
+        context={
+            "decision": decision,
+            "record": decision.snapshot,
+            "changes": selectors.decision_timeline(decision),
+            "successors": selectors.decision_successors(decision),
+            "draft": decision.status in OPEN_STATUSES,
+        },
+        export=decision_to_json(decision),
+    )
+    record_pdf_store(decision=decision, source_version=version, content=pdf)
+    return pdf
+
+
+def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
+    """The record as it would read if decided now: printable at any phase, marked draft."""
+    workflows = selectors.workshop_workflows(workshop)
+    patterns = catalogue_specs()
+    costs = default_monthly_costs()
+    chosen = {}
+    for workflow in workflows:
+        if default := assess_workflow(workflow, patterns, costs).default_choice:
+            chosen[workflow.pk] = default
+    now = timezone.now()
+    review = timezone.localdate() + timedelta(days=365)
+    snapshot = build_snapshot(
+        workshop=workshop,
+        workflows=workflows,
+        patterns=patterns,
+        default_costs=costs,
+        chosen=chosen,
+        rationale="(not decided yet)",
+        consequences="",
+        review_date=review.isoformat(),
+    )
+    names = {p.slug: p.name for p in patterns}
+    main = headline_pattern(workflows, chosen)
+    # An unsaved decision: the record's template and the export read it like a real one.
+    draft = Decision(
+        team=workshop.team,
+        workshop=workshop,
+        title=workshop.title,
+        status=Decision.Status.DRAFT,
+        chosen_pattern=main,
+        chosen_pattern_name=names.get(main, ""),
+        rationale=snapshot["rationale"],
+        review_date=review,
+        supersedes=workshop.revisits,
+        snapshot=snapshot,
+        created_by=by,
+        created_at=now,
+    )
+    printed = StatusChange(
+        decision=draft,
+        to_status=Decision.Status.DRAFT,
+        changed_by=by,
+        changed_at=now,
+        note="Printed from the workshop console.",
+    )
+    return render_record_pdf(
+        context={
+            "decision": draft,
+            "record": snapshot,
+            "changes": [],
+            "successors": [],
+            "draft": True,
+        },
+        export=decision_to_json(draft, changes=[printed]),
+    )

@@ -1,17 +1,13 @@
-"""A decision as a self-contained JSON document, its validation, and its import."""
+"""A decision as a self-contained JSON document, and the validation of one to import."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from workshops import services
 from workshops.models import Decision, StatusChange, Team
 from workshops.snapshot import SCHEMA
 
@@ -81,8 +77,15 @@ class DecisionExport:
 # --- export --------------------------------------------------------------------------------
 
 
-def decision_to_json(decision: Decision) -> dict[str, Any]:
-    """The decision with its history and its frozen record; reads prefetched changes if any."""
+def decision_to_json(
+    decision: Decision, *, changes: Sequence[StatusChange] | None = None
+) -> dict[str, Any]:
+    """The decision with its history and its frozen record: the one export dictionary, which
+    the JSON download, the PDF's attachment and the draft PDF's share. `changes` stands in
+    for the decision's stored history (a draft that is not saved has none); by default the
+    stored one is read, prefetched if it was."""
+    if changes is None:
+        changes = decision.changes.all()
     return {
         "format": FORMAT,
         "title": decision.title,
@@ -103,7 +106,7 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
                 "at": _instant(change.changed_at),
                 "note": change.note,
             }
-            for change in decision.changes.all()
+            for change in changes
         ],
         "supersedes": decision.supersedes.title if decision.supersedes_id else None,
         "snapshot": decision.snapshot,
@@ -304,79 +307,3 @@ def _show(value: Any) -> str:
 
 def _plural(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"
-
-
-# --- import --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def decision_from_json(data: Any, *, team: Team, user) -> Decision:
-    """A new decision in `team` with the export's content and history, all or nothing.
-
-    Changes by a username that has no account here are attributed to `user`, with the
-    original username kept in the note. The superseded decision is linked when exactly one
-    decision of `team` carries its title.
-    """
-    record = parse_export(data)
-    superseded = None
-    if record.supersedes is not None:
-        matches = list(Decision.objects.filter(team=team, title=record.supersedes)[:2])
-        superseded = matches[0] if len(matches) == 1 else None
-    decision = Decision.objects.create(
-        team=team,
-        title=record.title,
-        status=record.status,
-        chosen_pattern=record.chosen_pattern,
-        chosen_pattern_name=record.chosen_pattern_name,
-        rationale=record.rationale,
-        consequences=record.consequences,
-        review_date=record.review_date,
-        decided_at=record.decided_at,
-        snapshot=record.snapshot,
-        search_text=_search_text(record),
-        supersedes=superseded,
-        created_by=user,
-    )
-    # auto_now_add ignores a value given on create; the record keeps its original date.
-    Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
-    decision.created_at = record.created_at
-
-    users = known_users({change.by for change in record.changes})
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            decision=decision,
-            from_status=change.from_status,
-            to_status=change.to_status,
-            changed_by=users.get(change.by, user),
-            changed_at=change.at,
-            note=change.note if change.by in users else _attributed(change),
-        )
-        for change in record.changes
-    )
-    services.team_decisions_changed(team_id=team.pk)
-    return decision
-
-
-def known_users(usernames: set[str]) -> dict[str, Any]:
-    """The accounts that exist here for these usernames, by username."""
-    User = get_user_model()
-    field = User.USERNAME_FIELD
-    accounts = User._default_manager.filter(**{f"{field}__in": usernames})
-    return {account.get_username(): account for account in accounts}
-
-
-def _attributed(change: ChangeRecord) -> str:
-    lead = f"Recorded by {change.by}, who has no account here."
-    note = f"{lead} {change.note}" if change.note else lead
-    return note if len(note) <= MAX_NOTE else note[: MAX_NOTE - 1] + "…"
-
-
-def _search_text(record: DecisionExport) -> str:
-    # The same parts the service indexes for a decision made here, read from the record.
-    workshop = record.snapshot.get("workshop")
-    workshop = workshop if isinstance(workshop, dict) else {}
-    parts: list[Any] = [workshop.get("title") or record.title, workshop.get("description")]
-    for workflow in record.snapshot["workflows"]:
-        parts += [workflow.get(key) for key in ("name", "description", "source_system")]
-        parts += [workflow.get(key) for key in ("target_system", "data_elements")]
-    return "\n".join(part for part in parts if isinstance(part, str) and part)

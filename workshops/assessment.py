@@ -1,19 +1,25 @@
-"""What the console shows for one workflow: ranking, latency check, trade-offs, validation."""
+"""A workflow assessed: its engine input, ranking, latency check, costs, checks, default choice.
+
+What the console, the decide page, the snapshot and the draft PDF show of a workflow is
+computed here and nowhere else."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from patterns.evaluation import Evaluation, evaluate
-from patterns.matching import PatternSpec
+from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
-from workshops.economics import CostInputs, TcoBreakdown, cheapest, three_year_tco
-from workshops.latency import LatencyTolerance, compare_with_stated, latency_tolerance_from_answers
 from workshops.models import Workflow
-from workshops.profiles import missing_for_match, requirements_of
-from workshops.validation import (
+from workshops.rules.economics import CostInputs, TcoBreakdown, cheapest, three_year_tco
+from workshops.rules.latency import (
+    LatencyTolerance,
+    compare_with_stated,
+    latency_tolerance_from_answers,
+)
+from workshops.rules.prototype import (
     Check,
     GrowthProjection,
     Measurements,
@@ -24,8 +30,45 @@ from workshops.validation import (
 )
 
 
+def missing_for_match(workflow: Workflow) -> list[str]:
+    """What phase 1 and 2 still need before the engine can rank patterns, in plain words."""
+    missing = []
+    if workflow.max_latency_seconds is None:
+        missing.append("the maximum acceptable latency (phase 1)")
+    if workflow.volume_per_day is None:
+        missing.append("the volume (phase 1)")
+    if not workflow.has_profile:
+        missing.append("a value on each of the four dimensions (phase 2)")
+    return missing
+
+
+def requirements_of(workflow: Workflow) -> Requirements | None:
+    """The engine's view of the workflow, or None while something it needs is missing."""
+    if missing_for_match(workflow):
+        return None
+    return Requirements(
+        profile=Profile(
+            trigger=workflow.trigger,
+            granularity=workflow.granularity,
+            consistency=workflow.consistency,
+            failure=workflow.failure,
+        ),
+        max_latency_seconds=workflow.max_latency_seconds,
+        volume_per_day=workflow.volume_per_day,
+        growth_factor=workflow.growth_factor,
+        compliance=tuple(workflow.compliance),
+        observability=workflow.observability or None,
+        skill=workflow.skill or None,
+        coupling=workflow.coupling or None,
+        idempotency_key=workflow.idempotency_key,
+        schema_policy=workflow.schema_policy,
+        security_controls=workflow.security_controls,
+        consumers=workflow.consumers,
+    )
+
+
 @dataclass(frozen=True)
-class CandidateView:
+class CandidateAssessment:
     pattern: PatternSpec
     pitfalls: tuple[Pitfall, ...]
     tco: TcoBreakdown
@@ -33,24 +76,43 @@ class CandidateView:
 
 
 @dataclass(frozen=True)
-class WorkflowView:
+class Assessment:
     workflow: Workflow
     missing: tuple[str, ...]
     evaluation: Evaluation | None
     tolerance: LatencyTolerance | None
     tolerance_warning: str | None
-    candidates: tuple[CandidateView, ...]
+    candidates: tuple[CandidateAssessment, ...]
     cheapest: str | None
     checks: tuple[Check, ...]
     verdict: str
     projection: GrowthProjection | None
 
+    @property
+    def recommended(self) -> str | None:
+        """The engine's recommendation (a pattern slug), once it can rank the patterns."""
+        result = self.evaluation.result if self.evaluation else None
+        return result.recommended.pattern.slug if result and result.recommended else None
 
-def workflow_view(
+    @property
+    def default_choice(self) -> str | None:
+        """The pattern chosen unless the group says otherwise: the first candidate it picked
+        to weigh, else the engine's recommendation. Phase 3 preselects it, the decide page
+        proposes it, the draft PDF prints it."""
+        return self.workflow.candidates[0] if self.workflow.candidates else self.recommended
+
+
+def headline_pattern(workflows: Sequence[Workflow], chosen: Mapping[int, str]) -> str:
+    """The pattern a decision is listed under: the whole workflow's, or for a hybrid whose
+    whole has none, the first part's that has one."""
+    return next((chosen[w.pk] for w in workflows if chosen.get(w.pk)), "")
+
+
+def assess_workflow(
     workflow: Workflow,
     patterns: tuple[PatternSpec, ...],
     default_costs: Mapping[str, Decimal] | None = None,
-) -> WorkflowView:
+) -> Assessment:
     """Everything derived from one workflow's answers; reads only prefetched rows."""
     requirements = requirements_of(workflow)
     evaluation = evaluate(requirements, patterns) if requirements else None
@@ -92,7 +154,9 @@ def workflow_view(
             )
         tco = three_year_tco(inputs)
         risks = tuple(r for r in workflow.risks.all() if r.pattern_slug == slug)
-        candidates.append(CandidateView(pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks))
+        candidates.append(
+            CandidateAssessment(pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks)
+        )
     totals = {c.pattern.slug: c.tco for c in candidates}
 
     checks = validation_checks(
@@ -118,7 +182,7 @@ def workflow_view(
         if workflow.volume_per_day is not None
         else None
     )
-    return WorkflowView(
+    return Assessment(
         workflow=workflow,
         missing=tuple(missing_for_match(workflow)),
         evaluation=evaluation,

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parsecgo_site.drawings import DECISION_RECORD
 from patterns.selectors import catalogue_specs, default_monthly_costs
-from workshops import selectors, services
-from workshops.console import workflow_view
+from workshops import selectors
+from workshops.assessment import assess_workflow
 from workshops.forms import DecideForm, TransitionForm
 from workshops.models import Decision
-from workshops.services import OPEN_STATUSES, TRANSITIONS
+from workshops.services.decisions import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    decision_record,
+    decision_revisit,
+    decision_transition,
+)
 
 
 @login_required
@@ -31,17 +37,17 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workflows = selectors.workshop_workflows(workshop)
     patterns = catalogue_specs()
     costs = default_monthly_costs()
-    views = [workflow_view(w, patterns, costs) for w in workflows]
+    assessments = [assess_workflow(w, patterns, costs) for w in workflows]
     open_decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
     form = DecideForm(
         request.POST or None,
         workflows=workflows,
-        views=views,
+        assessments=assessments,
         patterns=patterns,
         decision=open_decision,
     )
     if request.method == "POST" and form.is_valid():
-        decision = services.decision_record(
+        decision = decision_record(
             workshop=workshop,
             by=request.user,
             chosen=form.chosen(),
@@ -51,13 +57,18 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
         )
         action = form.cleaned_data["action"]
         if action != decision.status:
-            services.decision_transition(decision=decision, to_status=action, by=request.user)
+            decision_transition(decision=decision, to_status=action, by=request.user)
         messages.success(request, f"Decision saved as {action}.")
         return redirect(decision)
     return render(
         request,
         "workshops/decide.html",
-        {"workshop": workshop, "form": form, "views": views, "decision": open_decision},
+        {
+            "workshop": workshop,
+            "form": form,
+            "assessments": assessments,
+            "decision": open_decision,
+        },
     )
 
 
@@ -77,21 +88,12 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
-# Bump when the record's template changes, so that cached records are drawn again.
-RECORD_TEMPLATE_VERSION = 4
-
-
-def record_html(decision: Decision) -> str:
-    """The record (header, sections, timeline), drawn once per version of the decision and
-    shared by every app server through the cache. Every change to a decision — a status
-    change, being superseded, gaining a successor — moves its `updated_at`, hence the key."""
-    key = (
-        f"decision-record:{RECORD_TEMPLATE_VERSION}:{decision.pk}:"
-        f"{decision.updated_at.timestamp():.6f}"
-    )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+def record_html(decision: Decision) -> SafeString:
+    """The record (header, sections, timeline), drawn once per version of the decision."""
+    return DECISION_RECORD.html(
+        decision.pk,
+        decision.updated_at.isoformat(),
+        draw=lambda: render_to_string(
             "workshops/decision_detail.html#record",
             {
                 "decision": decision,
@@ -99,10 +101,8 @@ def record_html(decision: Decision) -> str:
                 "changes": selectors.decision_timeline(decision),
                 "successors": selectors.decision_successors(decision),
             },
-        )
-        cache.set(key, html, timeout=7 * 24 * 3600)
-    # Drawn by our own template, which escaped every value people typed.
-    return mark_safe(html)
+        ),
+    )
 
 
 @login_required
@@ -112,7 +112,7 @@ def decision_status(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = TransitionForm(request.POST, allowed=TRANSITIONS[decision.status])
     if form.is_valid():
         try:
-            services.decision_transition(
+            decision_transition(
                 decision=decision,
                 to_status=form.cleaned_data["to_status"],
                 by=request.user,
@@ -129,9 +129,9 @@ def decision_status(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_revisit(request: HttpRequest, decision_id: int) -> HttpResponse:
+def revisit(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
-    workshop = services.decision_revisit(decision=decision, by=request.user)
+    workshop = decision_revisit(decision=decision, by=request.user)
     messages.success(
         request, "A new workshop starts from this decision; accepting its outcome supersedes it."
     )

@@ -1,1 +1,0 @@
-"""Decision records in portable forms: JSON now; Markdown and PDF beside it later."""

@@ -1,0 +1,1 @@
+"""Pure, database-free rules of a workshop: timebox, latency, prototype checks, economics."""

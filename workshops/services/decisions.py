@@ -1,0 +1,254 @@
+"""Writes of decisions: recording, the lifecycle, revisiting, importing, the stored PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from patterns.selectors import catalogue_specs, default_monthly_costs
+from workshops.assessment import headline_pattern
+from workshops.documents.json import ChangeRecord, parse_export
+from workshops.models import (
+    REQUIREMENT_FIELDS,
+    Decision,
+    RecordPdf,
+    StatusChange,
+    Team,
+    Workshop,
+)
+from workshops.selectors import users_by_username, workshop_workflows
+from workshops.services.workshops import workshop_create
+from workshops.snapshot import build_snapshot
+
+MAX_CHANGE_NOTE = StatusChange._meta.get_field("note").max_length
+
+
+def team_decisions_changed(*, team_id: int) -> None:
+    """Every write to a team's decisions calls this: cached lists of them are redrawn."""
+    Team.objects.filter(pk=team_id).update(decisions_version=F("decisions_version") + 1)
+
+
+# Who may follow whom. "superseded" is never chosen by hand: accepting a revisit does it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Decision.Status.DRAFT: frozenset({"proposed", "accepted", "rejected"}),
+    Decision.Status.PROPOSED: frozenset({"draft", "accepted", "rejected"}),
+    Decision.Status.ACCEPTED: frozenset({"deprecated"}),
+    Decision.Status.REJECTED: frozenset(),
+    Decision.Status.DEPRECATED: frozenset(),
+    Decision.Status.SUPERSEDED: frozenset(),
+}
+OPEN_STATUSES = (Decision.Status.DRAFT, Decision.Status.PROPOSED)
+
+
+def record_search_text(snapshot: Mapping[str, Any]) -> str:
+    """What the history's search reads of a record: its titles, descriptions and systems."""
+    workshop = snapshot.get("workshop")
+    workshop = workshop if isinstance(workshop, dict) else {}
+    parts: list[Any] = [workshop.get("title") or snapshot.get("title"), workshop.get("description")]
+    for workflow in snapshot.get("workflows") or []:
+        parts += [workflow.get(key) for key in ("name", "description", "source_system")]
+        parts += [workflow.get(key) for key in ("target_system", "data_elements")]
+    return "\n".join(part for part in parts if isinstance(part, str) and part)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    workshop: Workshop,
+    by,
+    chosen: Mapping[int, str],
+    rationale: str,
+    consequences: str,
+    review_date: date | None,
+    now: datetime | None = None,
+) -> Decision:
+    """Write the workshop's open decision (draft or proposed) from its current state."""
+    now = now or timezone.now()
+    if workshop.decisions.filter(status=Decision.Status.ACCEPTED).exists():
+        raise ValidationError(
+            "This workshop's decision is accepted and frozen; revisit it to change it."
+        )
+    workflows = workshop_workflows(workshop)
+    patterns = catalogue_specs()
+    names = {p.slug: p.name for p in patterns}
+    main = headline_pattern(workflows, chosen)
+    decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
+    if decision is None:
+        decision = Decision(team=workshop.team, workshop=workshop, created_by=by)
+    decision.title = workshop.title
+    decision.chosen_pattern = main
+    decision.chosen_pattern_name = names.get(main, "")
+    decision.rationale = rationale
+    decision.consequences = consequences
+    decision.review_date = review_date
+    decision.supersedes = workshop.revisits
+    decision.snapshot = build_snapshot(
+        workshop=workshop,
+        workflows=workflows,
+        patterns=patterns,
+        default_costs=default_monthly_costs(),
+        chosen=chosen,
+        rationale=rationale,
+        consequences=consequences,
+        review_date=review_date.isoformat() if review_date else None,
+    )
+    decision.search_text = record_search_text(decision.snapshot)
+    is_new = decision.pk is None
+    decision.save()
+    team_decisions_changed(team_id=decision.team_id)
+    if is_new and decision.supersedes_id:
+        # The older record lists its successors: its cached drawing must be redrawn.
+        Decision.objects.filter(pk=decision.supersedes_id).update(updated_at=now)
+    if is_new:
+        StatusChange.objects.create(
+            decision=decision, to_status=decision.status, changed_by=by, changed_at=now
+        )
+    return decision
+
+
+@transaction.atomic
+def decision_transition(
+    *, decision: Decision, to_status: str, by, note: str = "", now: datetime | None = None
+) -> Decision:
+    """Move a decision along its lifecycle, dated and attributed; accepting a revisit
+    supersedes the decision it reconsiders."""
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if to_status not in TRANSITIONS[decision.status]:
+        raise ValidationError(
+            f"A {decision.get_status_display().lower()} decision cannot become {to_status}."
+        )
+    StatusChange.objects.create(
+        decision=decision,
+        from_status=decision.status,
+        to_status=to_status,
+        changed_by=by,
+        changed_at=now,
+        note=note,
+    )
+    decision.status = to_status
+    if to_status == Decision.Status.ACCEPTED:
+        decision.decided_at = now
+        if decision.workshop_id:
+            Workshop.objects.filter(pk=decision.workshop_id).update(status=Workshop.Status.DECIDED)
+        old = decision.supersedes
+        if old is not None and old.status == Decision.Status.ACCEPTED:
+            StatusChange.objects.create(
+                decision=old,
+                from_status=old.status,
+                to_status=Decision.Status.SUPERSEDED,
+                changed_by=by,
+                changed_at=now,
+                note=f"Superseded by “{decision.title}”.",
+            )
+            Decision.objects.filter(pk=old.pk).update(
+                status=Decision.Status.SUPERSEDED, updated_at=now
+            )
+    decision.save(update_fields=["status", "decided_at", "updated_at"])
+    team_decisions_changed(team_id=decision.team_id)
+    return decision
+
+
+REVISIT_FIELDS = (
+    *REQUIREMENT_FIELDS,
+    "trigger",
+    "granularity",
+    "consistency",
+    "failure",
+)
+
+
+@transaction.atomic
+def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
+    """A new workshop pre-filled from the decision's record; accepting it supersedes this one."""
+    recorded = (decision.snapshot.get("workflows") or [{}])[0]
+    fields: dict[str, Any] = {}
+    for name in REQUIREMENT_FIELDS:
+        if name in recorded:
+            fields[name] = recorded[name]
+    fields.update({k: v for k, v in (recorded.get("profile") or {}).items() if v})
+    if latency := recorded.get("latency"):
+        fields["latency_value"], fields["latency_unit"] = latency["value"], latency["unit"]
+    if volume := recorded.get("volume"):
+        fields["volume_value"], fields["volume_unit"] = volume["value"], volume["unit"]
+    for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
+        fields[name] = (recorded.get("delay_answers") or {}).get(key, "")
+    fields = {k: v for k, v in fields.items() if k in REVISIT_FIELDS and v is not None}
+    return workshop_create(
+        team=decision.team,
+        title=f"{decision.title} (revisited)",
+        scheduled_at=now or timezone.now(),
+        facilitator=by,
+        description=f"Revisits the decision “{decision.title}”.",
+        workflow_fields=fields,
+        revisits=decision,
+    )
+
+
+@transaction.atomic
+def decision_import(*, data: Any, team: Team, user) -> Decision:
+    """A new decision in `team` with the export's content and history, all or nothing.
+
+    Changes by a username that has no account here are attributed to `user`, with the
+    original username kept in the note. The superseded decision is linked when exactly one
+    decision of `team` carries its title.
+    """
+    record = parse_export(data)
+    superseded = None
+    if record.supersedes is not None:
+        matches = list(Decision.objects.filter(team=team, title=record.supersedes)[:2])
+        superseded = matches[0] if len(matches) == 1 else None
+    decision = Decision.objects.create(
+        team=team,
+        title=record.title,
+        status=record.status,
+        chosen_pattern=record.chosen_pattern,
+        chosen_pattern_name=record.chosen_pattern_name,
+        rationale=record.rationale,
+        consequences=record.consequences,
+        review_date=record.review_date,
+        decided_at=record.decided_at,
+        snapshot=record.snapshot,
+        search_text=record_search_text(record.snapshot),
+        supersedes=superseded,
+        created_by=user,
+    )
+    # auto_now_add ignores a value given on create; the record keeps its original date.
+    Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
+    decision.created_at = record.created_at
+
+    users = users_by_username({change.by for change in record.changes})
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            decision=decision,
+            from_status=change.from_status,
+            to_status=change.to_status,
+            changed_by=users.get(change.by, user),
+            changed_at=change.at,
+            note=change.note if change.by in users else _attributed(change),
+        )
+        for change in record.changes
+    )
+    team_decisions_changed(team_id=team.pk)
+    return decision
+
+
+def _attributed(change: ChangeRecord) -> str:
+    lead = f"Recorded by {change.by}, who has no account here."
+    note = f"{lead} {change.note}" if change.note else lead
+    return note if len(note) <= MAX_CHANGE_NOTE else note[: MAX_CHANGE_NOTE - 1] + "…"
+
+
+@transaction.atomic
+def record_pdf_store(*, decision: Decision, source_version: str, content: bytes) -> RecordPdf:
+    """Keep the PDF drawn from `source_version` of the record, in place of an older one."""
+    stored, _ = RecordPdf.objects.update_or_create(
+        decision=decision, defaults={"source_version": source_version, "content": content}
+    )
+    return stored

@@ -1,0 +1,95 @@
+"""Writes of a workshop's workflows: the phase answers, the split into parts, the trade-offs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from workshops.models import REQUIREMENT_FIELDS, CostEstimate, Risk, Workflow
+from workshops.services.locking import save_versioned
+
+
+def workflow_update(*, workflow: Workflow, version: int, fields: Mapping[str, Any]) -> Workflow:
+    return save_versioned(workflow, version=version, fields=fields)
+
+
+@transaction.atomic
+def workflow_split(*, workflow: Workflow, names: tuple[str, ...]) -> list[Workflow]:
+    """Split a workflow into parts (a hybrid); each starts from the whole's requirements."""
+    if workflow.parent_id is not None:
+        raise ValidationError("Only the whole workflow can be split into parts.")
+    start = workflow.parts.count()
+    copied = {name: getattr(workflow, name) for name in REQUIREMENT_FIELDS}
+    return [
+        Workflow.objects.create(
+            workshop=workflow.workshop,
+            parent=workflow,
+            position=start + offset + 1,
+            name=name,
+            **copied,
+        )
+        for offset, name in enumerate(names)
+    ]
+
+
+def workflow_part_remove(*, part: Workflow) -> None:
+    if part.parent_id is None:
+        raise ValidationError("The whole workflow cannot be removed.")
+    part.delete()
+
+
+@transaction.atomic
+def tradeoffs_save(
+    *,
+    workflow: Workflow,
+    version: int,
+    pattern_slug: str,
+    risks: list[Mapping[str, Any]],
+    cost: Mapping[str, Any],
+) -> Workflow:
+    """Save one candidate's top risks (a blank title removes that rank) and its cost inputs."""
+    workflow = save_versioned(workflow, version=version, fields={})
+    for risk in risks:
+        values = dict(risk)
+        rank = values.pop("rank")
+        if not values["title"]:
+            Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug, rank=rank).delete()
+            continue
+        Risk.objects.update_or_create(
+            workflow=workflow, pattern_slug=pattern_slug, rank=rank, defaults=values
+        )
+    CostEstimate.objects.update_or_create(
+        workflow=workflow, pattern_slug=pattern_slug, defaults=dict(cost)
+    )
+    return workflow
+
+
+@transaction.atomic
+def risk_from_pitfall(
+    *, workflow: Workflow, pattern_slug: str, pitfall_slug: str, title: str, mitigation: str
+) -> Risk | None:
+    """Put an engine pitfall into the first free risk rank of a candidate (None when full)."""
+    taken = set(
+        Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug).values_list(
+            "rank", flat=True
+        )
+    )
+    free = next((rank for rank in (1, 2, 3) if rank not in taken), None)
+    if free is None:
+        return None
+    Workflow.objects.filter(pk=workflow.pk).update(version=F("version") + 1)
+    return Risk.objects.create(
+        workflow=workflow,
+        pattern_slug=pattern_slug,
+        rank=free,
+        title=title,
+        likelihood=3,
+        impact=3,
+        mitigation=mitigation,
+        raised_by=Risk.RaisedBy.ENGINEERING,
+        pitfall_slug=pitfall_slug,
+    )

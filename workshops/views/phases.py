@@ -1,0 +1,162 @@
+"""Saving the phases' forms: autosaved through htmx, or posted plainly without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+
+from patterns.selectors import catalogue_specs, default_monthly_costs
+from workshops.assessment import assess_workflow
+from workshops.forms import TradeoffForm
+from workshops.models import Workflow, Workshop
+from workshops.phases import PHASES, TRADEOFFS_PHASE, phase_get
+from workshops.services.locking import EditConflict
+from workshops.services.workflows import risk_from_pitfall, tradeoffs_save, workflow_update
+from workshops.services.workshops import phase_go
+from workshops.views.console import (
+    console_context,
+    console_load,
+    console_url,
+    console_workflow,
+    tradeoff_forms,
+)
+
+SAVED_EVENT = "workflow-saved"
+PHASE_NUMBERS = {str(phase.number) for phase in PHASES}
+
+
+@login_required
+@require_POST
+def phase_save(
+    request: HttpRequest, workshop_id: int, workflow_id: int, phase: int
+) -> HttpResponse:
+    """Save one phase's form over one workflow (the whole or a part)."""
+    workshop, workflows, _ = console_load(request, workshop_id)
+    workflow = console_workflow(workflows, workflow_id)
+    try:
+        spec = phase_get(phase)
+    except LookupError:
+        raise Http404("There is no such phase.") from None
+    patterns = catalogue_specs()
+    form = spec.form(workflow, patterns=patterns, data=request.POST)
+    if form is None:
+        raise Http404("This phase has no such form.")
+    if form.is_valid():
+        try:
+            workflow_update(
+                workflow=workflow,
+                version=form.cleaned_data["version"],
+                fields=form.changed_fields(),
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            return _saved(
+                request, workshop, workflow, go=request.POST.get("go"), prefixes=[form.prefix]
+            )
+    return _invalid(request, workshop, workflows, workflow, phase_form=form)
+
+
+@login_required
+@require_POST
+def tradeoff_save(
+    request: HttpRequest, workshop_id: int, workflow_id: int, slug: str
+) -> HttpResponse:
+    """Save one candidate's risks and costs (phase 4 has a form per candidate)."""
+    workshop, workflows, _ = console_load(request, workshop_id)
+    workflow = console_workflow(workflows, workflow_id)
+    patterns = catalogue_specs()
+    pattern = next((p for p in patterns if p.slug == slug), None)
+    if pattern is None or slug not in workflow.candidates:
+        raise Http404("No such candidate in this workflow.")
+    form = TradeoffForm(request.POST, workflow=workflow, pattern=pattern, default_monthly=0)
+    if form.is_valid():
+        try:
+            tradeoffs_save(
+                workflow=workflow,
+                version=form.cleaned_data["version"],
+                pattern_slug=slug,
+                risks=form.risks(),
+                cost=form.cost(),
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            return _saved(
+                request,
+                workshop,
+                workflow,
+                go=request.POST.get("go"),
+                prefixes=list(workflow.candidates),
+            )
+    workshop.current_phase = TRADEOFFS_PHASE.number
+    costs = default_monthly_costs()
+    assessment = assess_workflow(workflow, patterns, costs)
+    forms_by_slug = tradeoff_forms(workflow, assessment, costs, bound=form)
+    return _invalid(request, workshop, workflows, workflow, tradeoff_forms=forms_by_slug)
+
+
+@login_required
+@require_POST
+def pitfall_to_risk(
+    request: HttpRequest, workshop_id: int, workflow_id: int, slug: str
+) -> HttpResponse:
+    """Add one of the engine's pitfalls as a candidate's risk, in its first free rank."""
+    workshop, workflows, _ = console_load(request, workshop_id)
+    workflow = next((w for w in workflows if w.pk == workflow_id), None)
+    if workflow is None or slug not in workflow.candidates:
+        raise Http404("No such candidate in this workflow.")
+    assessment = assess_workflow(workflow, catalogue_specs())
+    candidate = next(c for c in assessment.candidates if c.pattern.slug == slug)
+    pitfall = next((p for p in candidate.pitfalls if p.slug == request.POST.get("pitfall")), None)
+    if pitfall is None:
+        messages.error(request, "That pitfall does not apply to this candidate any more.")
+    elif not risk_from_pitfall(
+        workflow=workflow,
+        pattern_slug=slug,
+        pitfall_slug=pitfall.slug,
+        title=pitfall.title,
+        mitigation=pitfall.mitigation,
+    ):
+        messages.error(request, f"{candidate.pattern.name} already has three risks.")
+    url = console_url(workshop, workflow)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _saved(
+    request, workshop: Workshop, workflow: Workflow, *, go: str | None, prefixes: list[str]
+) -> HttpResponse:
+    if go in PHASE_NUMBERS:
+        phase_go(workshop=workshop, phase=int(go))
+    if request.htmx and not go and request.POST.get("redraw"):
+        # The form on screen still shows errors from an earlier save: draw it afresh.
+        workshop, workflows, workflow = console_load(request, workshop.pk)
+        response = _invalid(request, workshop, workflows, workflow, saved_at=timezone.now())
+        return trigger_client_event(response, SAVED_EVENT)
+    if request.htmx and not go:
+        # Every form on the page that carries this workflow's version gets the new one, so
+        # that the next autosave is not mistaken for someone else's stale copy.
+        response = render(
+            request,
+            "workshops/console.html#save-status",
+            {"saved_at": timezone.now(), "version": workflow.version, "prefixes": prefixes},
+        )
+        return trigger_client_event(response, SAVED_EVENT)
+    if request.htmx:
+        return HttpResponseClientRedirect(console_url(workshop, workflow))
+    messages.success(request, "Saved.")
+    return redirect(console_url(workshop, workflow))
+
+
+def _invalid(request, workshop, workflows, workflow, **overrides) -> HttpResponse:
+    """The phase's form again, with its errors (or redrawn after they were fixed)."""
+    context = console_context(workshop, workflows, workflow, catalogue_specs(), **overrides)
+    if request.htmx:
+        response = render(request, "workshops/console.html#phase-form", context)
+        return reswap(retarget(response, "#phase-form"), "outerHTML")
+    return render(request, "workshops/console.html", context)
