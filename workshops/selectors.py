@@ -62,6 +62,11 @@ def workshop_get_for_member(*, user: User, workshop_id: int) -> Workshop:
     )
 
 
+def workshop_participant(workshop: Workshop, *, participant_id: int) -> Participant:
+    """An attendee of this workshop, or 404 (an attendee of another workshop included)."""
+    return get_object_or_404(workshop.participants.all(), pk=participant_id)
+
+
 def workshop_workflows(workshop: Workshop) -> list[Workflow]:
     """The main workflow first, then its parts, with their risks and costs."""
     return list(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from patterns.matching import MatchResult, PatternSpec
-from workshops.assessment import Assessment, assess_workflow
-from workshops.models import Participant, Workflow, Workshop
+from workshops.assessment import Assessment, assess_workflow, headline_pattern
+from workshops.models import Decision, Participant, Workflow, Workshop
 
 SCHEMA = "parsecgo.decision/1"
 
@@ -193,3 +194,39 @@ def build_snapshot(
         "consequences": consequences,
         "review_date": review_date,
     }
+
+
+def compose_decision(
+    decision: Decision,
+    *,
+    workshop: Workshop,
+    workflows: Sequence[Workflow],
+    patterns: tuple[PatternSpec, ...],
+    default_costs: Mapping[str, Decimal],
+    chosen: Mapping[int, str],
+    rationale: str,
+    consequences: str,
+    review_date: date | None,
+) -> Decision:
+    """Write the workshop's current state into `decision` (saved or not, nothing is saved
+    here): its title, headline pattern, outcome, the link to what it revisits, and the
+    frozen record."""
+    main = headline_pattern(workflows, chosen)
+    decision.title = workshop.title
+    decision.chosen_pattern = main
+    decision.chosen_pattern_name = next((p.name for p in patterns if p.slug == main), "")
+    decision.rationale = rationale
+    decision.consequences = consequences
+    decision.review_date = review_date
+    decision.supersedes = workshop.revisits
+    decision.snapshot = build_snapshot(
+        workshop=workshop,
+        workflows=workflows,
+        patterns=patterns,
+        default_costs=default_costs,
+        chosen=chosen,
+        rationale=rationale,
+        consequences=consequences,
+        review_date=review_date.isoformat() if review_date else None,
+    )
+    return decision

@@ -24,11 +24,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from parsecgo_site.drawings import DECISION_PDF
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops import selectors
-from workshops.assessment import assess_workflow, headline_pattern
+from workshops.assessment import assess_workflow
 from workshops.documents.json import decision_to_json
 from workshops.models import Decision, StatusChange, Workshop
 from workshops.services.decisions import OPEN_STATUSES, record_pdf_store
-from workshops.snapshot import build_snapshot
+from workshops.snapshot import compose_decision
 
 # Every resource the print template names starts with this: the fetcher maps it onto the
 # project's own static files and refuses everything else.
@@ -162,8 +162,15 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
         if default := assess_workflow(workflow, patterns, costs).default_choice:
             chosen[workflow.pk] = default
     now = timezone.now()
-    review = timezone.localdate() + timedelta(days=365)
-    snapshot = build_snapshot(
+    # An unsaved decision: the record's template and the export read it like a real one.
+    draft = compose_decision(
+        Decision(
+            team=workshop.team,
+            workshop=workshop,
+            status=Decision.Status.DRAFT,
+            created_by=by,
+            created_at=now,
+        ),
         workshop=workshop,
         workflows=workflows,
         patterns=patterns,
@@ -171,24 +178,7 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
         chosen=chosen,
         rationale="(not decided yet)",
         consequences="",
-        review_date=review.isoformat(),
-    )
-    names = {p.slug: p.name for p in patterns}
-    main = headline_pattern(workflows, chosen)
-    # An unsaved decision: the record's template and the export read it like a real one.
-    draft = Decision(
-        team=workshop.team,
-        workshop=workshop,
-        title=workshop.title,
-        status=Decision.Status.DRAFT,
-        chosen_pattern=main,
-        chosen_pattern_name=names.get(main, ""),
-        rationale=snapshot["rationale"],
-        review_date=review,
-        supersedes=workshop.revisits,
-        snapshot=snapshot,
-        created_by=by,
-        created_at=now,
+        review_date=timezone.localdate() + timedelta(days=365),
     )
     printed = StatusChange(
         decision=draft,
@@ -200,7 +190,7 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
     return render_record_pdf(
         context={
             "decision": draft,
-            "record": snapshot,
+            "record": draft.snapshot,
             "changes": [],
             "successors": [],
             "draft": True,

@@ -12,7 +12,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
-from workshops.assessment import headline_pattern
 from workshops.documents.json import ChangeRecord, parse_export
 from workshops.models import (
     REQUIREMENT_FIELDS,
@@ -24,7 +23,7 @@ from workshops.models import (
 )
 from workshops.selectors import users_by_username, workshop_workflows
 from workshops.services.workshops import workshop_create
-from workshops.snapshot import build_snapshot
+from workshops.snapshot import compose_decision
 
 MAX_CHANGE_NOTE = StatusChange._meta.get_field("note").max_length
 
@@ -74,29 +73,19 @@ def decision_record(
         raise ValidationError(
             "This workshop's decision is accepted and frozen; revisit it to change it."
         )
-    workflows = workshop_workflows(workshop)
-    patterns = catalogue_specs()
-    names = {p.slug: p.name for p in patterns}
-    main = headline_pattern(workflows, chosen)
     decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
     if decision is None:
         decision = Decision(team=workshop.team, workshop=workshop, created_by=by)
-    decision.title = workshop.title
-    decision.chosen_pattern = main
-    decision.chosen_pattern_name = names.get(main, "")
-    decision.rationale = rationale
-    decision.consequences = consequences
-    decision.review_date = review_date
-    decision.supersedes = workshop.revisits
-    decision.snapshot = build_snapshot(
+    compose_decision(
+        decision,
         workshop=workshop,
-        workflows=workflows,
-        patterns=patterns,
+        workflows=workshop_workflows(workshop),
+        patterns=catalogue_specs(),
         default_costs=default_monthly_costs(),
         chosen=chosen,
         rationale=rationale,
         consequences=consequences,
-        review_date=review_date.isoformat() if review_date else None,
+        review_date=review_date,
     )
     decision.search_text = record_search_text(decision.snapshot)
     is_new = decision.pk is None

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -265,7 +265,7 @@ def attendee_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_POST
 def attendee_remove(request: HttpRequest, workshop_id: int, participant_id: int) -> HttpResponse:
     workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
-    participant = get_object_or_404(workshop.participants.all(), pk=participant_id)
+    participant = selectors.workshop_participant(workshop, participant_id=participant_id)
     participant_remove(participant=participant)
     return redirect(workshop)
 
