@@ -28,6 +28,7 @@ def _layout_links(script_prefix: str) -> dict[str, str]:
         "new_workshop": reverse("workshops:workshop-create"),
         "bootstrap_css": static("bootstrap/css/bootstrap.min.css"),
         "app_css": static("css/parsecgo.css"),
+        "console_js": static("js/console.js"),
         "favicon": static("img/favicon.svg"),
         "htmx_script": htmx_script(),
     }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -42,6 +44,21 @@ DIMENSION_HELP = {
         "dead_letter": "A unit that fails is parked aside so the rest can go on.",
     },
 }
+
+
+def plain_number(value: float) -> str:
+    """A number as people write it: 5000000 and 0.15, never 5000000.0 or 5e+06."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PlainNumberInput(forms.NumberInput):
+    """A number field that shows a stored float the way it was typed."""
+
+    def format_value(self, value):
+        if isinstance(value, float) and math.isfinite(value):
+            return plain_number(value)
+        return super().format_value(value)
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -83,6 +100,9 @@ class PhaseForm(VersionedModelForm):
 
     def __init__(self, *args, patterns: Sequence[PatternSpec] = (), assessment=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.FloatField):
+                field.widget = PlainNumberInput(attrs=field.widget.attrs)
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -90,6 +110,8 @@ def _display(field: forms.Field, value: Any) -> str:
         return "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and math.isfinite(value):
+        return plain_number(value)
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)

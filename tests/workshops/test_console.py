@@ -185,12 +185,15 @@ class TestRequirements:
         assert 'value="SAP"' in content
         assert Workflow.objects.get(pk=workflow.pk).source_system == ""
 
-    def test_it_reswaps_the_form_with_errors_for_htmx(self, facilitator_client, workshop, workflow):
+    def test_it_answers_htmx_with_the_error_beside_the_field(
+        self, facilitator_client, workshop, workflow
+    ):
         data = requirements_data(workflow, **{"p1-volume_value": "-1"})
         response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
-        assert response["HX-Retarget"] == "#phase-form"
-        assert response["HX-Reswap"] == "outerHTML"
-        assert "The volume cannot be negative." in response.content.decode()
+        content = response.content.decode()
+        assert "HX-Retarget" not in response  # the form is never redrawn under the typist
+        assert '<div id="fb_id_p1-volume_value"' in content
+        assert "The volume cannot be negative." in content
 
     def test_it_warns_when_the_stated_latency_disagrees_with_the_answers(
         self, facilitator_client, workshop, workflow
@@ -232,13 +235,13 @@ class TestConflicts:
         client.post(phase_url(workshop, workflow, 1), second)
         assert Workflow.objects.get(pk=workflow.pk).target_system == "Data lake"
 
-    def test_the_conflict_reaches_htmx_as_a_swapped_form(
+    def test_the_conflict_reaches_htmx_beside_the_fields(
         self, facilitator_client, workshop, workflow
     ):
         stale = requirements_data(workflow)
         facilitator_client.post(phase_url(workshop, workflow, 1), requirements_data(workflow))
         response = facilitator_client.post(phase_url(workshop, workflow, 1), stale, headers=HTMX)
-        assert response["HX-Retarget"] == "#phase-form"
+        assert "HX-Retarget" not in response
         assert "Someone else changed this" in response.content.decode()
 
 

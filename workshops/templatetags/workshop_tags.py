@@ -34,17 +34,16 @@ _WIDGET_CLASS = {
 @register.filter
 def bootstrap_widget(bound_field):
     """The field's widget with Bootstrap's classes and, when invalid, is-invalid; a lean
-    stand-in for crispy's field rendering on pages drawn on every keystroke."""
+    stand-in for crispy's field rendering on pages drawn on every keystroke. The widget
+    names its feedback element, where an autosave puts its errors without redrawing it."""
     kind = widget_type(bound_field)
-    css = _WIDGET_CLASS.get(kind, "form-control")
+    css = bound_field.field.widget.attrs.get("class") or _WIDGET_CLASS.get(kind, "form-control")
+    attrs = {"aria-describedby": f"fb_{bound_field.auto_id}"}
     if bound_field.errors:
-        css += " is-invalid"
-    attrs = {"class": css} if css else {}
-    if bound_field.errors:
+        css = f"{css} is-invalid"
         attrs["aria-invalid"] = "true"
-    existing = bound_field.field.widget.attrs.get("class")
-    if existing:
-        attrs["class"] = f"{existing} {attrs.get('class', '')}".strip()
+    if css:
+        attrs["class"] = css.strip()
     return bound_field.as_widget(attrs=attrs)
 
 

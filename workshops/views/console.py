@@ -23,7 +23,7 @@ from workshops.forms import (
     WorkshopCreateForm,
 )
 from workshops.models import Workflow, Workshop
-from workshops.phases import PHASES, phase_after, phase_get
+from workshops.phases import PHASES, Phase, phase_after, phase_get
 from workshops.rules.timebox import Timebox, timebox_status
 from workshops.services.locking import EditConflict
 from workshops.services.workflows import workflow_part_remove, workflow_split
@@ -87,10 +87,13 @@ def console_context(
     workflows: list[Workflow],
     workflow: Workflow,
     patterns: tuple[PatternSpec, ...],
+    *,
+    phase: Phase | None = None,
     **overrides,
 ) -> dict:
-    """The console page's context; `overrides` puts bound forms (with errors) in place."""
-    phase = phase_get(workshop.current_phase)
+    """The console page's context at `phase` (by default the workshop's current one);
+    `overrides` puts bound forms (with errors) in place."""
+    phase = phase or phase_get(workshop.current_phase)
     per_candidate = phase.form_class is None
     costs = default_monthly_costs() if per_candidate else None
     assessment = assess_workflow(workflow, patterns, costs)

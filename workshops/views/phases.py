@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops.assessment import assess_workflow
@@ -48,7 +49,7 @@ def phase_save(
         raise Http404("This phase has no such form.")
     if form.is_valid():
         try:
-            workflow_update(
+            workflow = workflow_update(
                 workflow=workflow,
                 version=form.cleaned_data["version"],
                 fields=form.changed_fields(),
@@ -56,10 +57,13 @@ def phase_save(
         except EditConflict as conflict:
             form.show_conflict(conflict.current)
         else:
-            return _saved(
-                request, workshop, workflow, go=request.POST.get("go"), prefixes=[form.prefix]
-            )
-    return _invalid(request, workshop, workflows, workflow, phase_form=form)
+            return _saved(request, workshop, workflow, form=form, prefixes=[form.prefix])
+    if request.htmx:
+        return _refused(request, form, prefixes=[form.prefix])
+    # Without JavaScript: the page again, at the phase this form belongs to (the workshop may
+    # have moved on since), with the person's input and the errors beside their fields.
+    context = console_context(workshop, workflows, workflow, patterns, phase=spec, phase_form=form)
+    return render(request, "workshops/console.html", context)
 
 
 @login_required
@@ -77,7 +81,7 @@ def tradeoff_save(
     form = TradeoffForm(request.POST, workflow=workflow, pattern=pattern, default_monthly=0)
     if form.is_valid():
         try:
-            tradeoffs_save(
+            workflow = tradeoffs_save(
                 workflow=workflow,
                 version=form.cleaned_data["version"],
                 pattern_slug=slug,
@@ -88,17 +92,22 @@ def tradeoff_save(
             form.show_conflict(conflict.current)
         else:
             return _saved(
-                request,
-                workshop,
-                workflow,
-                go=request.POST.get("go"),
-                prefixes=list(workflow.candidates),
+                request, workshop, workflow, form=form, prefixes=list(workflow.candidates)
             )
-    workshop.current_phase = TRADEOFFS_PHASE.number
+    if request.htmx:
+        # Every candidate's form carries the workflow's version: all of them take it.
+        return _refused(request, form, prefixes=list(workflow.candidates))
     costs = default_monthly_costs()
     assessment = assess_workflow(workflow, patterns, costs)
-    forms_by_slug = tradeoff_forms(workflow, assessment, costs, bound=form)
-    return _invalid(request, workshop, workflows, workflow, tradeoff_forms=forms_by_slug)
+    context = console_context(
+        workshop,
+        workflows,
+        workflow,
+        patterns,
+        phase=TRADEOFFS_PHASE,
+        tradeoff_forms=tradeoff_forms(workflow, assessment, costs, bound=form),
+    )
+    return render(request, "workshops/console.html", context)
 
 
 @login_required
@@ -129,22 +138,24 @@ def pitfall_to_risk(
 
 
 def _saved(
-    request, workshop: Workshop, workflow: Workflow, *, go: str | None, prefixes: list[str]
+    request, workshop: Workshop, workflow: Workflow, *, form, prefixes: list[str]
 ) -> HttpResponse:
+    go = request.POST.get("go")
     if go in PHASE_NUMBERS:
         phase_go(workshop=workshop, phase=int(go))
-    if request.htmx and not go and request.POST.get("redraw"):
-        # The form on screen still shows errors from an earlier save: draw it afresh.
-        workshop, workflows, workflow = console_load(request, workshop.pk)
-        response = _invalid(request, workshop, workflows, workflow, saved_at=timezone.now())
-        return trigger_client_event(response, SAVED_EVENT)
     if request.htmx and not go:
         # Every form on the page that carries this workflow's version gets the new one, so
-        # that the next autosave is not mistaken for someone else's stale copy.
+        # that the next autosave is not mistaken for someone else's stale copy; the form's
+        # earlier errors, now fixed, are cleared from beside their fields.
         response = render(
             request,
-            "workshops/console.html#save-status",
-            {"saved_at": timezone.now(), "version": workflow.version, "prefixes": prefixes},
+            "workshops/console.html#autosave-answer",
+            {
+                "saved_at": timezone.now(),
+                "version": workflow.version,
+                "prefixes": prefixes,
+                "form": form,
+            },
         )
         return trigger_client_event(response, SAVED_EVENT)
     if request.htmx:
@@ -153,10 +164,26 @@ def _saved(
     return redirect(console_url(workshop, workflow))
 
 
-def _invalid(request, workshop, workflows, workflow, **overrides) -> HttpResponse:
-    """The phase's form again, with its errors (or redrawn after they were fixed)."""
-    context = console_context(workshop, workflows, workflow, catalogue_specs(), **overrides)
-    if request.htmx:
-        response = render(request, "workshops/console.html#phase-form", context)
-        return reswap(retarget(response, "#phase-form"), "outerHTML")
-    return render(request, "workshops/console.html", context)
+def _refused(request, form, *, prefixes: list[str]) -> HttpResponse:
+    """A refused autosave: says so, puts each error beside its field and, after a conflict,
+    the other person's value beside yours. No input is redrawn, so nothing typed meanwhile
+    is lost; the form keeps the version it must send to save over the newer one."""
+    context = {
+        "refused": refusal_sentence(form),
+        "version": form["version"].value(),
+        "prefixes": prefixes,
+        "form": form,
+    }
+    return render(request, "workshops/console.html#autosave-answer", context)
+
+
+def refusal_sentence(form) -> str:
+    """Why an autosave was refused, in the few words the save status has room for."""
+    if form.conflicts or form.non_field_errors():
+        return "Not saved — someone else changed this; their values are beside yours."
+    count = sum(1 for name in form.errors if name != NON_FIELD_ERRORS)
+    return (
+        "Not saved — 1 field needs attention"
+        if count == 1
+        else (f"Not saved — {count} fields need attention")
+    )
