@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from patterns.matching import PatternSpec
@@ -50,6 +52,11 @@ def plain_number(value: float) -> str:
     """A number as people write it: 5000000 and 0.15, never 5000000.0 or 5e+06."""
     text = format(Decimal(repr(value)), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# The largest figure a phase's number field takes: far beyond any real workflow, and small
+# enough that every figure derived from it (seconds, records per day, growth) stays finite.
+MAX_FIGURE = 10**12
 
 
 class PlainNumberInput(forms.NumberInput):
@@ -103,6 +110,9 @@ class PhaseForm(VersionedModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.FloatField):
                 field.widget = PlainNumberInput(attrs=field.widget.attrs)
+                field.validators.append(
+                    MaxValueValidator(MAX_FIGURE, message=f"Enter a number up to {MAX_FIGURE:,}.")
+                )
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -379,7 +389,43 @@ class BudgetForm(forms.Form):
         return cleaned
 
 
+class SplitForm(forms.Form):
+    """The names of the parts a workflow is split into: two at first, then one at a time."""
+
+    first = forms.CharField(
+        label="First part",
+        max_length=200,
+        error_messages={"required": "Give this part a name."},
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Nightly load into staging"}),
+    )
+    second = forms.CharField(
+        label="Second part",
+        max_length=200,
+        error_messages={"required": "Give this part a name."},
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Stream changes to caches"}),
+    )
+
+    def __init__(self, *args, adding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.adding = adding
+        if adding:  # the workflow has parts already: one more at a time, nothing repeated
+            del self.fields["second"]
+            self.fields["first"].label = "New part"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in self.fields:
+            if cleaned.get(name):
+                cleaned[name] = " ".join(cleaned[name].split())
+        return cleaned
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data[name] for name in self.fields)
+
+
 RISK_RANKS = (1, 2, 3)
+PITFALL_SLUG_LENGTH = Risk._meta.get_field("pitfall_slug").max_length
+SLUG = re.compile(r"[-a-z0-9_]*")
 
 
 class TradeoffForm(forms.Form):
@@ -431,7 +477,7 @@ class TradeoffForm(forms.Form):
                 label="Mitigation", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"risk{rank}_pitfall"] = forms.CharField(
-                required=False, widget=forms.HiddenInput
+                required=False, widget=forms.HiddenInput, strip=True
             )
             for suffix, css in (
                 ("title", "form-control form-control-sm"),
@@ -469,6 +515,11 @@ class TradeoffForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for rank in RISK_RANKS:
+            # Which engine pitfall a risk came from: a hidden field nobody types in. Anything
+            # that is not a pitfall's slug is dropped rather than refused or stored.
+            pitfall = cleaned.get(f"risk{rank}_pitfall") or ""
+            if len(pitfall) > PITFALL_SLUG_LENGTH or not SLUG.fullmatch(pitfall):
+                cleaned[f"risk{rank}_pitfall"] = ""
             if cleaned.get(f"risk{rank}_mitigation") and not cleaned.get(f"risk{rank}_title"):
                 self.add_error(f"risk{rank}_title", "Name the risk this mitigation is for.")
         return cleaned
@@ -575,6 +626,10 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].choices = [(s, labels[s]) for s in sorted(allowed)]
 
 
+# Decisions are recorded today or imported from the past: dates far outside these bounds are
+# typing mistakes, and the ends of the calendar cannot be turned into a day's time range.
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
+LATEST_FILTER_DATE = date(2999, 12, 31)
 FIELD_ORDER = ("q", "pattern", "status", "team", "from", "to", "review_due", "sort")
 
 
@@ -617,6 +672,14 @@ class DecisionFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day is not None and not EARLIEST_FILTER_DATE <= day <= LATEST_FILTER_DATE:
+                self.add_error(
+                    name,
+                    f"Pick a date between {EARLIEST_FILTER_DATE:%-d %b %Y} and "
+                    f"{LATEST_FILTER_DATE:%-d %b %Y}.",
+                )
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and end < start:
             self.add_error("to", "This date is before the “from” date.")

@@ -98,6 +98,8 @@ PHASES: tuple[Phase, ...] = (
     ),
 )
 DEFAULT_BUDGET_MINUTES: tuple[int, ...] = tuple(phase.default_minutes for phase in PHASES)
+# The phase where a workflow is split into parts (its split form sits below the ranking).
+SPLIT_PHASE: Phase = next(phase for phase in PHASES if phase.after_form_template)
 # The phase whose forms are one per candidate pattern (risks and costs).
 TRADEOFFS_PHASE: Phase = next(phase for phase in PHASES if phase.form_class is None)
 

@@ -140,6 +140,9 @@ def decision_transition(
                 status=Decision.Status.SUPERSEDED, updated_at=now
             )
     decision.save(update_fields=["status", "decided_at", "updated_at"])
+    if decision.supersedes_id:
+        # The older record lists this one with its status: its drawings must follow.
+        Decision.objects.filter(pk=decision.supersedes_id).update(updated_at=now)
     team_decisions_changed(team_id=decision.team_id)
     return decision
 

@@ -72,12 +72,15 @@ def tradeoffs_save(
 def risk_from_pitfall(
     *, workflow: Workflow, pattern_slug: str, pitfall_slug: str, title: str, mitigation: str
 ) -> Risk | None:
-    """Put an engine pitfall into the first free risk rank of a candidate (None when full)."""
-    taken = set(
-        Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug).values_list(
-            "rank", flat=True
-        )
-    )
+    """Put an engine pitfall into the first free risk rank of a candidate (None when full);
+    a pitfall already among the candidate's risks is not added twice."""
+    # Two clicks at once must not both take the same free rank: the workflow's row is locked
+    # until this transaction ends, so the second waits and then sees the first one's risk.
+    Workflow.objects.select_for_update().filter(pk=workflow.pk).first()
+    candidate_risks = Risk.objects.filter(workflow=workflow, pattern_slug=pattern_slug)
+    if already := candidate_risks.filter(pitfall_slug=pitfall_slug).first():
+        return already  # a second click on the same pitfall adds nothing
+    taken = set(candidate_risks.values_list("rank", flat=True))
     free = next((rank for rank in (1, 2, 3) if rank not in taken), None)
     if free is None:
         return None

@@ -19,11 +19,12 @@ from workshops.forms import (
     DIMENSION_HELP,
     BudgetForm,
     ParticipantForm,
+    SplitForm,
     TradeoffForm,
     WorkshopCreateForm,
 )
 from workshops.models import Workflow, Workshop
-from workshops.phases import PHASES, Phase, phase_after, phase_get
+from workshops.phases import PHASES, SPLIT_PHASE, Phase, phase_after, phase_get
 from workshops.rules.timebox import Timebox, timebox_status
 from workshops.services.locking import EditConflict
 from workshops.services.workflows import workflow_part_remove, workflow_split
@@ -119,6 +120,7 @@ def console_context(
         "budget_form": overrides.get("budget_form") or BudgetForm(workshop=workshop, phases=PHASES),
         "participant_form": overrides.get("participant_form")
         or ParticipantForm(team=workshop.team),
+        "split_form": overrides.get("split_form") or SplitForm(adding=len(workflows) > 1),
         "dimension_help": DIMENSION_HELP,
         "saved_at": overrides.get("saved_at"),
         "patterns": patterns,
@@ -278,14 +280,15 @@ def attendee_remove(request: HttpRequest, workshop_id: int, participant_id: int)
 def split(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, _ = console_load(request, workshop_id)
     whole = workflows[0]
-    names = tuple(
-        " ".join(name.split())[:200]
-        for name in (request.POST.get("first", ""), request.POST.get("second", ""))
-        if name.strip()
-    ) or (f"{whole.name}: part 1", f"{whole.name}: part 2")
-    parts = workflow_split(workflow=whole, names=names)
-    messages.success(request, "Split into parts: give each its own profile and match.")
-    return redirect(console_url(workshop, parts[0]))
+    form = SplitForm(request.POST, adding=len(workflows) > 1)
+    if form.is_valid():
+        parts = workflow_split(workflow=whole, names=form.names())
+        messages.success(request, "Split into parts: give each its own profile and match.")
+        return redirect(console_url(workshop, parts[0]))
+    context = console_context(
+        workshop, workflows, whole, catalogue_specs(), phase=SPLIT_PHASE, split_form=form
+    )
+    return render(request, "workshops/console.html", context)
 
 
 @login_required
