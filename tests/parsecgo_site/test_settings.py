@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import TEST_PASSWORD_HASHERS
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
@@ -19,15 +21,21 @@ PRODUCTION = {
 }
 
 
-def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def manage(env: dict[str, str], *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """`manage.py` in a fresh process that sees only PATH and `env`, as a deployment would."""
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     return subprocess.run(
-        [sys.executable, "manage.py", "check", *args],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=base | env,
         capture_output=True,
         text=True,
+        check=check,
     )
+
+
+def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return manage(env, "check", *args)
 
 
 @pytest.mark.parametrize(
@@ -55,24 +63,14 @@ def test_it_passes_the_deployment_checklist_with_production_values():
 
 
 def test_it_uses_redis_for_the_cache_when_configured():
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.CACHES['default']['BACKEND'])",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DJANGO_SETTINGS_MODULE": "parsecgo_site.settings",
-            "REDIS_URL": "redis://127.0.0.1:6379/0",
-        },
-        capture_output=True,
-        text=True,
+    done = manage(
+        {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
         check=True,
     )
-    assert done.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert done.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_it_shares_the_cache_between_processes_by_default():
@@ -95,43 +93,51 @@ def test_it_configures_the_database_for_several_writers():
 
 
 def test_it_runs_a_sqlite_file_in_wal_mode(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.db import connection\n"
-            "with connection.cursor() as c:\n"
-            "    c.execute('PRAGMA journal_mode')\n"
-            "    print(c.fetchone()[0])",
-        ],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ.get("PATH", ""),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
+    done = manage(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}"},
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode')\n"
+        "    print(c.fetchone()[0])",
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "wal"
 
 
 def test_migrate_alone_creates_the_cache_table_sessions_need(tmp_path):
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "createcachetable", "--dry-run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    manage(env, "migrate", "--noinput", "-v0", check=True)
+    done = manage(env, "createcachetable", "--dry-run", check=True)
+    assert "CREATE TABLE" not in done.stdout  # nothing left to create
+
+
+# Django's own strong hashers; a deployment must never start with a fast one such as MD5.
+STRONG_HASHERS = {
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+}
+
+
+def test_it_hashes_production_passwords_with_a_strong_hasher():
+    # A fresh process loads the settings module as a deployment does, without the test
+    # suite's fast hasher (tests/conftest.py).
+    done = manage(
+        PRODUCTION,
+        "shell",
+        "-c",
+        "from django.conf import settings\n"
+        "from django.contrib.auth.hashers import make_password\n"
+        "print(settings.PASSWORD_HASHERS[0])\n"
+        "print(make_password('correct horse battery').split('$')[0])",
         check=True,
     )
-    assert "CREATE TABLE" not in done.stdout  # nothing left to create
+    first_hasher, algorithm = done.stdout.strip().splitlines()[-2:]
+    assert first_hasher in STRONG_HASHERS
+    assert algorithm in {"pbkdf2_sha256", "argon2", "scrypt"}
+
+
+def test_it_hashes_test_passwords_with_the_fast_hasher_only_here():
+    assert settings.PASSWORD_HASHERS == TEST_PASSWORD_HASHERS
