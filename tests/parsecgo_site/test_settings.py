@@ -49,6 +49,10 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         ({"DB_CONN_MAX_AGE": "soon", "DATABASE_URL": "postgres://u@h/d"}, "DB_CONN_MAX_AGE"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"DEBUG": "false", "SECRET_KEY": PRODUCTION["SECRET_KEY"]}, "ALLOWED_HOSTS"),
+        ({"LOGIN_FAILURE_LIMIT": "five"}, "LOGIN_FAILURE_LIMIT"),
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
+        ({"LOGIN_COOLOFF_MINUTES": "a while"}, "LOGIN_COOLOFF_MINUTES"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
     ],
 )
 def test_it_stops_on_a_bad_value_naming_the_variable(env, variable):
@@ -112,6 +116,61 @@ def test_it_uses_redis_for_the_cache_when_configured():
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("env", "limit", "minutes"),
+    [({}, 5, 15), ({"LOGIN_FAILURE_LIMIT": "3", "LOGIN_COOLOFF_MINUTES": "60"}, 3, 60)],
+)
+def test_it_reads_the_login_throttle_from_the_environment(env, limit, minutes):
+    done = manage(
+        env,
+        "shell",
+        "-c",
+        "from django.conf import settings\n"
+        "print(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds() / 60)",
+        check=True,
+    )
+    assert done.stdout.split()[-2:] == [str(limit), f"{minutes:.1f}"]
+
+
+# TRUSTED_PROXY_COUNT -> (REMOTE_ADDR, X-Forwarded-For, the address failures are counted for).
+# Whatever a client puts in X-Forwarded-For itself lands on the left and is never used.
+CLIENT_ADDRESSES = {
+    "0": [
+        ("203.0.113.7", "", "203.0.113.7"),
+        ("203.0.113.7", "198.51.100.1", "203.0.113.7"),
+    ],
+    "1": [
+        ("10.0.0.2", "203.0.113.7", "203.0.113.7"),
+        ("10.0.0.2", "198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        ("10.0.0.2", "8.8.8.8, 10.9.9.9", "10.9.9.9"),
+        ("10.0.0.2", "", "10.0.0.2"),
+    ],
+    "2": [
+        ("10.0.0.3", "203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        ("10.0.0.3", "198.51.100.1, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+    ],
+}
+
+
+@pytest.mark.parametrize("proxies", CLIENT_ADDRESSES)
+def test_it_counts_login_failures_for_the_address_the_trusted_proxies_saw(proxies):
+    cases = CLIENT_ADDRESSES[proxies]
+    done = manage(
+        {"TRUSTED_PROXY_COUNT": proxies},
+        "shell",
+        "-c",
+        "from axes.helpers import get_client_ip_address\n"
+        "from django.test import RequestFactory\n"
+        f"for remote, forwarded, _ in {cases!r}:\n"
+        "    meta = {'REMOTE_ADDR': remote}\n"
+        "    if forwarded:\n"
+        "        meta['HTTP_X_FORWARDED_FOR'] = forwarded\n"
+        "    print(get_client_ip_address(RequestFactory().post('/accounts/login/', **meta)))",
+        check=True,
+    )
+    assert done.stdout.split()[-len(cases) :] == [counted for *_, counted in cases]
 
 
 def test_it_shares_the_cache_between_processes_by_default():
