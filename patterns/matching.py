@@ -74,6 +74,9 @@ class PatternSpec:
     skill_level: Level = "low"
     observability_required: Level = "low"
     excluded_compliance: frozenset[str] = field(default_factory=frozenset)
+    # How the pattern itself handles a failed unit, in the catalogue's words ("checkpoint and
+    # replay"): a failure mismatch names it rather than a generic retry or dead-letter queue.
+    failure_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,10 @@ def _mismatch(dimension: str, profile: Profile, pattern: PatternSpec) -> Mismatc
         required=required,
         offered=offered,
         weight=WEIGHTS[dimension],
-        explanation=template.format(name=pattern.name),
+        explanation=template.format(
+            name=pattern.name,
+            handling=pattern.failure_note or _DEFAULT_HANDLING[pattern.profile.failure],
+        ),
     )
 
 
@@ -220,14 +226,18 @@ _EXPLANATIONS: dict[tuple[str, str], str] = {
         "completeness before readers use the data."
     ),
     ("failure", "retry"): (
-        "Failed units must be retried until they succeed, but {name} parks them in a "
-        "dead-letter queue; add automatic redelivery from that queue with a retry limit "
-        "and an alert."
+        "Failed units must be retried until they succeed, but {name} sets them aside "
+        "({handling}); add automatic redelivery with a retry limit and an alert."
     ),
     ("failure", "dead_letter"): (
         "Failed units must be set aside without holding up the rest, but {name} retries "
-        "the whole run; add a quarantine table or dead-letter topic for rejected units."
+        "them ({handling}); add a quarantine table or dead-letter topic for rejected units."
     ),
+}
+# A failure mismatch names the pattern's own handling; a pattern without a note gets these.
+_DEFAULT_HANDLING: dict[str, str] = {
+    "retry": "it tries a failed unit again",
+    "dead_letter": "it parks a failed unit in a dead-letter queue",
 }
 
 

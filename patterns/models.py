@@ -130,4 +130,5 @@ class Pattern(models.Model):
             skill_level=self.skill_level,
             observability_required=self.observability_required,
             excluded_compliance=frozenset(self.excluded_compliance_list),
+            failure_note=self.failure_note,
         )

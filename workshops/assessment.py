@@ -95,6 +95,12 @@ class Assessment:
         return result.recommended.pattern.slug if result and result.recommended else None
 
     @property
+    def has_infeasible(self) -> bool:
+        """Whether the ranking lists a pattern that cannot work (it is ranked last)."""
+        result = self.evaluation.result if self.evaluation else None
+        return bool(result) and any(not fit.feasible for fit in result.ranking)
+
+    @property
     def default_choice(self) -> str | None:
         """The pattern chosen unless the group says otherwise: the first candidate it picked
         to weigh, else the engine's recommendation. Phase 3 preselects it, the decide page
@@ -157,7 +163,13 @@ def assess_workflow(
         candidates.append(
             CandidateAssessment(pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks)
         )
-    totals = {c.pattern.slug: c.tco for c in candidates}
+    # "Cheapest" is said only of a candidate that can work: an infeasible one is no option.
+    infeasible = (
+        {fit.pattern.slug for fit in evaluation.result.ranking if not fit.feasible}
+        if evaluation
+        else set()
+    )
+    totals = {c.pattern.slug: c.tco for c in candidates if c.pattern.slug not in infeasible}
 
     checks = validation_checks(
         ValidationTargets(

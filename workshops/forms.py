@@ -115,6 +115,14 @@ class PhaseForm(VersionedModelForm):
                 )
 
 
+def focus_first_error(form: forms.BaseForm) -> None:
+    """Put the cursor in the first field with an error when the page comes back."""
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs["autofocus"] = True
+            return
+
+
 def _display(field: forms.Field, value: Any) -> str:
     if value in (None, "", []):
         return "(empty)"

@@ -98,8 +98,9 @@ PHASES: tuple[Phase, ...] = (
     ),
 )
 DEFAULT_BUDGET_MINUTES: tuple[int, ...] = tuple(phase.default_minutes for phase in PHASES)
-# The phase where a workflow is split into parts (its split form sits below the ranking).
-SPLIT_PHASE: Phase = next(phase for phase in PHASES if phase.after_form_template)
+# The phase where the engine ranks the patterns, the group picks its candidates, and a
+# workflow may be split into parts.
+MATCH_PHASE: Phase = next(phase for phase in PHASES if phase.form_class is CandidatesForm)
 # The phase whose forms are one per candidate pattern (risks and costs).
 TRADEOFFS_PHASE: Phase = next(phase for phase in PHASES if phase.form_class is None)
 

@@ -62,6 +62,15 @@ def workshop_get_for_member(*, user: User, workshop_id: int) -> Workshop:
     )
 
 
+def workshop_accepted_decision(workshop: Workshop) -> Decision | None:
+    """The workshop's accepted decision, if it has one (only one can be accepted)."""
+    return (
+        workshop.decisions.filter(status=Decision.Status.ACCEPTED)
+        .only("id", "title", "status")
+        .first()
+    )
+
+
 def workshop_participant(workshop: Workshop, *, participant_id: int) -> Participant:
     """An attendee of this workshop, or 404 (an attendee of another workshop included)."""
     return get_object_or_404(workshop.participants.all(), pk=participant_id)

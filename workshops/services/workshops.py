@@ -8,11 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from patterns.selectors import catalogue_specs
+from workshops.assessment import assess_workflow
 from workshops.models import Participant, Team, Workflow, Workshop
-from workshops.phases import PHASES
+from workshops.phases import MATCH_PHASE, PHASES
 from workshops.rules.timebox import phase_spent_after_leaving, validate_budget
+from workshops.selectors import workshop_workflows
 from workshops.services.locking import save_versioned
 
 
@@ -68,11 +72,26 @@ def phase_go(*, workshop: Workshop, phase: int, now: datetime | None = None) -> 
             now=now,
         )
         workshop.phase_started_at = now
+    if workshop.current_phase <= MATCH_PHASE.number < phase:
+        _default_candidates(workshop)
     workshop.current_phase = phase
     workshop.save(
         update_fields=["current_phase", "phase_seconds", "phase_started_at", "updated_at"]
     )
     return workshop
+
+
+def _default_candidates(workshop: Workshop) -> None:
+    """Moving past the match with no candidates picked takes what phase 3 preselected (the
+    engine's recommendation) as the candidate, as if the group had saved the form."""
+    patterns = catalogue_specs()
+    for workflow in workshop_workflows(workshop):
+        if workflow.candidates:
+            continue
+        if default := assess_workflow(workflow, patterns).default_choice:
+            Workflow.objects.filter(pk=workflow.pk).update(
+                candidates=[default], version=F("version") + 1, updated_at=timezone.now()
+            )
 
 
 def workshop_update(*, workshop: Workshop, version: int, fields: Mapping[str, Any]) -> Workshop:

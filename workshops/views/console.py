@@ -3,6 +3,8 @@ and the split into parts. The phases' own forms are saved by workshops.views.pha
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,9 +24,10 @@ from workshops.forms import (
     SplitForm,
     TradeoffForm,
     WorkshopCreateForm,
+    focus_first_error,
 )
 from workshops.models import Workflow, Workshop
-from workshops.phases import PHASES, SPLIT_PHASE, Phase, phase_after, phase_get
+from workshops.phases import MATCH_PHASE, PHASES, Phase, phase_after, phase_get
 from workshops.rules.timebox import Timebox, timebox_status
 from workshops.services.locking import EditConflict
 from workshops.services.workflows import workflow_part_remove, workflow_split
@@ -50,9 +53,48 @@ def _active_workflow(request: HttpRequest, workflows: list[Workflow]) -> Workflo
     return workflows[0]
 
 
+class WorkshopDecided(Exception):
+    """A change was posted to a workshop whose decision is accepted: its console is read-only."""
+
+    def __init__(self, workshop: Workshop):
+        super().__init__("This workshop is decided.")
+        self.workshop = workshop
+
+
+DECIDED_MESSAGE = "Not saved — this workshop is decided; revisit its decision to change it."
+
+
+def refuses_when_decided(view):
+    """Wrap a view that changes a workshop: once decided, the change is refused with a
+    message (in the save status for an autosave) and nothing is written."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except WorkshopDecided as decided:
+            if request.htmx:
+                return render(
+                    request, "workshops/console.html#save-status", {"refused": DECIDED_MESSAGE}
+                )
+            messages.error(request, DECIDED_MESSAGE)
+            return redirect(decided.workshop)
+
+    return wrapper
+
+
+def workshop_load(request: HttpRequest, workshop_id: int) -> Workshop:
+    """The workshop, or 404 outside its team; a change posted to a decided one is refused
+    (see refuses_when_decided)."""
+    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    if request.method == "POST" and workshop.status == Workshop.Status.DECIDED:
+        raise WorkshopDecided(workshop)
+    return workshop
+
+
 def console_load(request: HttpRequest, workshop_id: int):
     """The workshop (404 outside its team), its workflows, and the one on screen."""
-    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    workshop = workshop_load(request, workshop_id)
     workflows = selectors.workshop_workflows(workshop)
     return workshop, workflows, _active_workflow(request, workflows)
 
@@ -95,6 +137,7 @@ def console_context(
     """The console page's context at `phase` (by default the workshop's current one);
     `overrides` puts bound forms (with errors) in place."""
     phase = phase or phase_get(workshop.current_phase)
+    read_only = workshop.status == Workshop.Status.DECIDED
     per_candidate = phase.form_class is None
     costs = default_monthly_costs() if per_candidate else None
     assessment = assess_workflow(workflow, patterns, costs)
@@ -122,6 +165,9 @@ def console_context(
         or ParticipantForm(team=workshop.team),
         "split_form": overrides.get("split_form") or SplitForm(adding=len(workflows) > 1),
         "dimension_help": DIMENSION_HELP,
+        "read_only": read_only,
+        "accepted": selectors.workshop_accepted_decision(workshop) if read_only else None,
+        "open_panel": overrides.get("open_panel"),
         "saved_at": overrides.get("saved_at"),
         "patterns": patterns,
     }
@@ -173,7 +219,9 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def console(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, workflow = console_load(request, workshop_id)
-    context = console_context(workshop, workflows, workflow, catalogue_specs())
+    context = console_context(
+        workshop, workflows, workflow, catalogue_specs(), open_panel=request.GET.get("panel")
+    )
     return render(request, "workshops/console.html", context)
 
 
@@ -204,8 +252,9 @@ def console_timer(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuses_when_decided
 def workshop_start_clock(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    workshop = workshop_load(request, workshop_id)
     workshop_start(workshop=workshop)
     return redirect(workshop)
 
@@ -226,6 +275,7 @@ def phase_change(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuses_when_decided
 def budget_save(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, workflow = console_load(request, workshop_id)
     form = BudgetForm(request.POST, workshop=workshop, phases=PHASES)
@@ -248,6 +298,7 @@ def budget_save(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuses_when_decided
 def attendee_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, workflow = console_load(request, workshop_id)
     form = ParticipantForm(request.POST, team=workshop.team)
@@ -259,7 +310,9 @@ def attendee_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
             involvement=form.cleaned_data["involvement"],
             user=form.cleaned_data["username"],
         )
-        return redirect(workshop)
+        # Back with the attendees panel open, ready for the next name.
+        return redirect(f"{workshop.get_absolute_url()}?panel=attendees#attendees")
+    focus_first_error(form)
     context = console_context(
         workshop, workflows, workflow, catalogue_specs(), participant_form=form
     )
@@ -268,15 +321,17 @@ def attendee_add(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refuses_when_decided
 def attendee_remove(request: HttpRequest, workshop_id: int, participant_id: int) -> HttpResponse:
-    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    workshop = workshop_load(request, workshop_id)
     participant = selectors.workshop_participant(workshop, participant_id=participant_id)
     participant_remove(participant=participant)
-    return redirect(workshop)
+    return redirect(f"{workshop.get_absolute_url()}?panel=attendees#attendees")
 
 
 @login_required
 @require_POST
+@refuses_when_decided
 def split(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop, workflows, _ = console_load(request, workshop_id)
     whole = workflows[0]
@@ -286,13 +341,14 @@ def split(request: HttpRequest, workshop_id: int) -> HttpResponse:
         messages.success(request, "Split into parts: give each its own profile and match.")
         return redirect(console_url(workshop, parts[0]))
     context = console_context(
-        workshop, workflows, whole, catalogue_specs(), phase=SPLIT_PHASE, split_form=form
+        workshop, workflows, whole, catalogue_specs(), phase=MATCH_PHASE, split_form=form
     )
     return render(request, "workshops/console.html", context)
 
 
 @login_required
 @require_POST
+@refuses_when_decided
 def part_remove(request: HttpRequest, workshop_id: int, workflow_id: int) -> HttpResponse:
     workshop, workflows, _ = console_load(request, workshop_id)
     part = next((w for w in workflows if w.pk == workflow_id and w.parent_id), None)

@@ -24,6 +24,7 @@ from workshops.views.console import (
     console_load,
     console_url,
     console_workflow,
+    refuses_when_decided,
     tradeoff_forms,
 )
 
@@ -33,6 +34,7 @@ PHASE_NUMBERS = {str(phase.number) for phase in PHASES}
 
 @login_required
 @require_POST
+@refuses_when_decided
 def phase_save(
     request: HttpRequest, workshop_id: int, workflow_id: int, phase: int
 ) -> HttpResponse:
@@ -68,6 +70,7 @@ def phase_save(
 
 @login_required
 @require_POST
+@refuses_when_decided
 def tradeoff_save(
     request: HttpRequest, workshop_id: int, workflow_id: int, slug: str
 ) -> HttpResponse:
@@ -112,6 +115,7 @@ def tradeoff_save(
 
 @login_required
 @require_POST
+@refuses_when_decided
 def pitfall_to_risk(
     request: HttpRequest, workshop_id: int, workflow_id: int, slug: str
 ) -> HttpResponse:
