@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.workshops.records import bulk_decisions, record
+from tests.workshops.builders import bulk_decisions, record
 from workshops.services.teams import team_create
 from workshops.views.history import PAGE_SIZE
 

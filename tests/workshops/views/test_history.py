@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.workshops.records import bulk_decisions, record
+from tests.workshops.builders import bulk_decisions, record
 from workshops.charts.history import pattern_chart
 from workshops.services.decisions import decision_transition
 from workshops.services.teams import team_create
