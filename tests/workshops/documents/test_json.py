@@ -12,61 +12,38 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from tests.workshops.builders import ZOE, decide, profile
 from workshops.documents.json import FORMAT, InvalidExport, decision_to_json, parse_export
 from workshops.models import Decision, Membership, StatusChange, Team
-from workshops.services.decisions import decision_record, decision_revisit, decision_transition
-from workshops.services.workflows import workflow_update
-from workshops.services.workshops import participant_add
+from workshops.services.decisions import decision_revisit
 
 pytestmark = pytest.mark.django_db
-
-REQUIREMENTS = {
-    "description": "Stores send their stock levels to the warehouse every night.",
-    "source_system": "Store inventory database",
-    "target_system": "Data warehouse",
-    "latency_value": 24,
-    "latency_unit": "hours",
-    "volume_value": 2_340_000,
-    "volume_unit": "day",
-    "growth_factor": 10,
-    "trigger": "scheduled",
-    "granularity": "batch",
-    "consistency": "strong",
-    "failure": "retry",
-    "candidates": ["batch", "streaming"],
-}
 
 
 def json_url(decision) -> str:
     return reverse("workshops:decision-json", kwargs={"decision_id": decision.pk})
 
 
-def decide(workshop, by, *, note: str = "") -> Decision:
-    """The workshop's decision, recorded and accepted through the services."""
-    workflow = workshop.workflows.get()
-    workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
-    decision = decision_record(
-        workshop=workshop,
-        by=by,
-        chosen={workflow.pk: "batch"},
+@pytest.fixture
+def decision(workshop, facilitator):
+    profile(workshop, people=[ZOE])
+    return decide(
+        workshop,
+        facilitator,
         rationale="it fits on all four dimensions — and Zoë agrees.",
         consequences="The run must stay inside its 4-hour window.",
         review_date=date(2027, 5, 31),
+        note="Agreed in the room.",
     )
-    return decision_transition(decision=decision, to_status="accepted", by=by, note=note)
-
-
-@pytest.fixture
-def decision(workshop, facilitator):
-    participant_add(workshop=workshop, name="Zoë", role="business", involvement="decision_maker")
-    return decide(workshop, facilitator, note="Agreed in the room.")
 
 
 @pytest.fixture
 def successor(decision, facilitator):
     """A revisit of `decision`, accepted: it supersedes the first one."""
-    workshop = decision_revisit(decision=decision, by=facilitator)
-    return decide(workshop, facilitator, note="Volumes grew.")
+    revisit = decision_revisit(decision=decision, by=facilitator)
+    # The import rebuilds the search text: the source system is looked for in it.
+    profile(revisit, source_system="Store inventory database")
+    return decide(revisit, facilitator, note="Volumes grew.")
 
 
 @pytest.fixture
