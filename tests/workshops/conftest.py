@@ -1,60 +1,19 @@
-"""Personas and a workshop, made through the real services."""
+"""Teams besides the facilitator's."""
 
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from tests.factories import UserFactory
-from workshops.services.teams import team_create, team_member_add
-from workshops.services.workshops import workshop_create
+from workshops.services.teams import team_create
 
 
 @pytest.fixture
-def facilitator(db):
-    return UserFactory(username="fiona")
+def other_team(outsider):
+    """A team the facilitator is not in."""
+    return team_create(name="Payments", creator=outsider)
 
 
 @pytest.fixture
-def teammate(db):
-    return UserFactory(username="tariq")
-
-
-@pytest.fixture
-def outsider(db):
-    return UserFactory(username="olga")
-
-
-@pytest.fixture
-def team(facilitator, teammate):
-    team = team_create(name="Platform", creator=facilitator)
-    team_member_add(team=team, username=teammate.username)
-    return team
-
-
-@pytest.fixture
-def workshop(team, facilitator):
-    return workshop_create(
-        team=team,
-        title="Nightly inventory sync",
-        scheduled_at=timezone.now(),
-        facilitator=facilitator,
-        description="Stores send stock levels to the warehouse.",
-    )
-
-
-@pytest.fixture
-def workflow(workshop):
-    return workshop.workflows.get()
-
-
-@pytest.fixture
-def facilitator_client(client, facilitator):
-    client.force_login(facilitator)
-    return client
-
-
-@pytest.fixture
-def outsider_client(client, outsider):
-    client.force_login(outsider)
-    return client
+def second_team(facilitator):
+    """The facilitator's second team."""
+    return team_create(name="Data", creator=facilitator)

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.builders import bulk_decisions, decide
-from workshops.services.teams import team_create
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -41,16 +40,6 @@ def download(client, query: str = "") -> list[list[str]]:
 
 def titles(rows: list[list[str]]) -> list[str]:
     return [row[1] for row in rows[1:]]
-
-
-@pytest.fixture
-def other_team(outsider):
-    return team_create(name="Payments", creator=outsider)
-
-
-@pytest.fixture
-def second_team(facilitator):
-    return team_create(name="Data", creator=facilitator)
 
 
 def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team, facilitator):

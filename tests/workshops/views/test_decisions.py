@@ -1,8 +1,8 @@
-"""Deciding, the decision record, its lifecycle, revisiting and superseding."""
+"""The decide page, the decision record page, its status form, revisiting and superseding."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,9 +12,7 @@ from django.utils import timezone
 from tests.workshops.builders import DANA, decide, profile
 from workshops.models import Decision, StatusChange, Workshop
 from workshops.services.decisions import decision_transition
-from workshops.services.teams import team_create
 from workshops.services.workflows import workflow_update
-from workshops.services.workshops import workshop_create
 
 pytestmark = pytest.mark.django_db
 
@@ -181,22 +179,6 @@ class TestLifecycle:
         content = facilitator_client.get(decision.get_absolute_url()).content.decode()
         assert "Proposed → <strong>Accepted</strong> by tariq: Agreed in the review." in content
 
-    @pytest.mark.parametrize(
-        ("start", "refused"),
-        [
-            ("accepted", "draft"),
-            ("accepted", "superseded"),
-            ("accepted", "rejected"),
-            ("rejected", "accepted"),
-            ("deprecated", "accepted"),
-        ],
-    )
-    def test_it_refuses_impossible_changes(self, facilitator, profiled, start, refused):
-        decision = decide(profiled, facilitator, status=start)
-        with pytest.raises(ValidationError):
-            decision_transition(decision=decision, to_status=refused, by=facilitator)
-        assert Decision.objects.get(pk=decision.pk).status == start
-
     def test_the_status_form_refuses_a_change_it_does_not_offer(
         self, facilitator_client, facilitator, profiled
     ):
@@ -254,30 +236,3 @@ class TestRevisit:
         url = reverse("workshops:decision-revisit", kwargs={"decision_id": old.pk})
         assert outsider_client.post(url).status_code == 404
         assert Workshop.objects.count() == 1
-
-
-class TestDashboard:
-    def test_it_shows_my_workshops_due_reviews_and_recent_decisions(
-        self, facilitator_client, facilitator, profiled, outsider
-    ):
-        decision = decide(profiled, facilitator)
-        Decision.objects.filter(pk=decision.pk).update(review_date=date(2020, 1, 1))
-        other_team = team_create(name="Elsewhere", creator=outsider)
-        workshop_create(
-            team=other_team, title="Not yours", scheduled_at=timezone.now(), facilitator=outsider
-        )
-        workshop_create(
-            team=profiled.team,
-            title="Order events",
-            scheduled_at=timezone.now(),
-            facilitator=facilitator,
-        )
-        content = facilitator_client.get(reverse("home")).content.decode()
-        assert "Order events" in content
-        assert "Not yours" not in content
-        assert "overdue since" in content
-        assert decision.get_absolute_url() in content
-
-    def test_anonymous_visitors_get_the_product_page(self, client):
-        content = client.get(reverse("home")).content.decode()
-        assert "Decide how two systems should talk" in content

@@ -12,7 +12,6 @@ from django.utils import timezone
 from tests.workshops.builders import bulk_decisions, decide
 from workshops.charts.history import pattern_chart
 from workshops.services.decisions import decision_transition
-from workshops.services.teams import team_create
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -31,16 +30,6 @@ def listed(response) -> list[str]:
 def _text(response) -> str:
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def other_team(outsider):
-    return team_create(name="Payments", creator=outsider)
-
-
-@pytest.fixture
-def second_team(facilitator):
-    return team_create(name="Data", creator=facilitator)
 
 
 # --- Who sees what ---------------------------------------------------------------------------
