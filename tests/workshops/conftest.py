@@ -1,9 +1,13 @@
-"""Teams besides the facilitator's."""
+"""Teams besides the facilitator's, and the decision the JSON export and its import read."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from tests.workshops.builders import ZOE, decide, profile
+from workshops.services.decisions import decision_revisit
 from workshops.services.teams import team_create
 
 
@@ -17,3 +21,26 @@ def other_team(outsider):
 def second_team(facilitator):
     """The facilitator's second team."""
     return team_create(name="Data", creator=facilitator)
+
+
+@pytest.fixture
+def decision(workshop, facilitator):
+    """The workshop's decision, accepted with a note, in words with a non-ASCII letter."""
+    profile(workshop, people=[ZOE])
+    return decide(
+        workshop,
+        facilitator,
+        rationale="it fits on all four dimensions — and Zoë agrees.",
+        consequences="The run must stay inside its 4-hour window.",
+        review_date=date(2027, 5, 31),
+        note="Agreed in the room.",
+    )
+
+
+@pytest.fixture
+def successor(decision, facilitator):
+    """A revisit of `decision`, accepted: it supersedes the first one."""
+    revisit = decision_revisit(decision=decision, by=facilitator)
+    # The import rebuilds the search text: the source system is looked for in it.
+    profile(revisit, source_system="Store inventory database")
+    return decide(revisit, facilitator, note="Volumes grew.")

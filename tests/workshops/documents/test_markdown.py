@@ -70,7 +70,8 @@ def profiled(workshop, workflow):
 
 @pytest.fixture
 def decision(profiled, facilitator):
-    # Without a full stop: the record adds it after the team's words.
+    # In place of tests/workshops/conftest.py's: the record's words, people and risk tested here.
+    # The rationale has no full stop: the record adds it after the team's words.
     return decide(
         profiled,
         facilitator,
