@@ -178,31 +178,3 @@ def test_its_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few)):
         rows = download(facilitator_client, "?status=accepted&q=bulk")
     assert len(rows) == 1 + 1200
-
-
-class TestListLink:
-    def test_the_list_links_to_the_csv_with_its_filters_but_not_its_page(
-        self, facilitator_client, team, facilitator
-    ):
-        decide(team, facilitator, "Nightly inventory sync")
-        content = facilitator_client.get(
-            reverse("workshops:decision-list") + "?status=draft&page=2&q=sync"
-        ).content.decode()
-        assert f'href="{URL}?status=draft&amp;q=sync"' in content
-        assert ">Download CSV</a>" in content
-        assert "hx-swap-oob" not in content
-
-    def test_an_htmx_update_brings_the_link_for_the_new_filters(
-        self, facilitator_client, team, facilitator
-    ):
-        decide(team, facilitator, "Nightly inventory sync")
-        content = facilitator_client.get(
-            reverse("workshops:decision-list") + "?pattern=batch",
-            headers={"HX-Request": "true"},
-        ).content.decode()
-        assert content.lstrip().startswith('<div id="results">')
-        assert f'id="decision-csv" href="{URL}?pattern=batch" hx-swap-oob="true"' in content
-
-    def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
-        content = facilitator_client.get(reverse("workshops:decision-list")).content.decode()
-        assert f'href="{URL}"' in content

@@ -1,4 +1,4 @@
-"""The decision history: my teams' decisions only, searched, filtered, sorted, charted."""
+"""The decision history: my teams' decisions only, searched, filtered, sorted, paged, cached."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.builders import bulk_decisions, decide
-from workshops.charts.history import pattern_chart
 from workshops.services.decisions import decision_transition
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("workshops:decision-list")
+CSV_URL = reverse("workshops:decision-csv")
 
 
 ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
@@ -218,31 +218,7 @@ def test_it_refuses_an_end_date_before_the_start_date(facilitator_client, team, 
     assert listed(response) == ["Stock levels"]  # "from" still applies, "to" does not
 
 
-# --- Chart, empty states, htmx, query count -----------------------------------------------------
-
-
-def test_it_charts_how_often_each_pattern_was_chosen(facilitator_client, team, facilitator):
-    decide(team, facilitator, "Stock levels", pattern="batch", status="draft")
-    decide(team, facilitator, "Price files", pattern="batch", status="draft")
-    decide(team, facilitator, "Order events", pattern="streaming")
-    content = _text(facilitator_client.get(URL))
-    assert 'role="img" aria-label="Decisions per chosen pattern: Batch processing 2, ' in content
-    assert '<tr><th scope="row">Batch processing</th><td>2</td></tr>' in content
-    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in content
-    assert " style=" not in content and "<script>" not in content  # CSP: no inline styles
-    narrowed = _text(facilitator_client.get(URL, {"status": "accepted"}))
-    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in narrowed
-    assert "Batch processing</th>" not in narrowed
-
-
-def test_it_draws_bars_in_proportion_and_labels_a_missing_pattern():
-    chart = pattern_chart([("Batch processing", 4), ("", 1)])
-    assert chart.total == 5
-    assert [bar.name for bar in chart.bars] == ["Batch processing", "No pattern chosen"]
-    wide, narrow = chart.bars
-    assert wide.width == 4 * narrow.width
-    assert narrow.y > wide.y
-    assert pattern_chart([]).bars == ()
+# --- Empty states, htmx, query count ---------------------------------------------------------
 
 
 def test_it_welcomes_someone_without_decisions(facilitator_client, team):
@@ -309,3 +285,29 @@ def test_it_shows_a_change_at_once_despite_the_cache(client, team, facilitator):
     assert len(listed(client.get(URL))) == 4
     decision_transition(decision=decision, to_status="rejected", by=facilitator)
     assert len(listed(client.get(URL, {"status": "rejected"}))) == 1
+
+
+class TestListLink:
+    def test_the_list_links_to_the_csv_with_its_filters_but_not_its_page(
+        self, facilitator_client, team, facilitator
+    ):
+        decide(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(URL + "?status=draft&page=2&q=sync").content.decode()
+        assert f'href="{CSV_URL}?status=draft&amp;q=sync"' in content
+        assert ">Download CSV</a>" in content
+        assert "hx-swap-oob" not in content
+
+    def test_an_htmx_update_brings_the_link_for_the_new_filters(
+        self, facilitator_client, team, facilitator
+    ):
+        decide(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(
+            URL + "?pattern=batch",
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert content.lstrip().startswith('<div id="results">')
+        assert f'id="decision-csv" href="{CSV_URL}?pattern=batch" hx-swap-oob="true"' in content
+
+    def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
+        content = facilitator_client.get(URL).content.decode()
+        assert f'href="{CSV_URL}"' in content
