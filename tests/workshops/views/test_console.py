@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.workshops.builders import profile
 from workshops.models import Participant, Risk, Workflow, Workshop
 from workshops.services.teams import team_create
 from workshops.services.workflows import workflow_split, workflow_update
@@ -98,19 +99,7 @@ class TestPhases:
     def test_phase_three_ranks_and_preselects_the_recommendation(
         self, facilitator_client, workshop, workflow
     ):
-        workflow_update(
-            workflow=workflow,
-            version=workflow.version,
-            fields={
-                "latency_value": 12,
-                "latency_unit": "hours",
-                "volume_value": 1000,
-                "trigger": "scheduled",
-                "granularity": "batch",
-                "consistency": "strong",
-                "failure": "retry",
-            },
-        )
+        profile(workshop, candidates=[])  # none picked yet: the recommendation is preselected
         phase_go(workshop=workshop, phase=3)
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert 'data-pattern="batch"' in content
@@ -261,20 +250,7 @@ def test_outsiders_get_404_from_every_write_and_change_nothing(
 def test_the_side_panel_alone_follows_each_save(
     facilitator_client, workshop, workflow, django_assert_max_num_queries
 ):
-    workflow_update(
-        workflow=workflow,
-        version=1,
-        fields={
-            "latency_value": 1,
-            "latency_unit": "days",
-            "volume_value": 1000,
-            "trigger": "scheduled",
-            "granularity": "batch",
-            "consistency": "strong",
-            "failure": "retry",
-            "candidates": ["batch", "streaming"],
-        },
-    )
+    profile(workshop)
     phase_go(workshop=workshop, phase=4)
     url = reverse("workshops:console-panel", kwargs={"workshop_id": workshop.pk})
     # Session, user, workshop, its attendees, workflows, risks, costs, catalogue: no forms.

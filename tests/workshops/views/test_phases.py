@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from tests.workshops.builders import profile
 from workshops.models import Risk, Workflow
 from workshops.services.workflows import workflow_update
 from workshops.services.workshops import phase_go
@@ -235,20 +236,7 @@ class TestPhases:
         assert "$144,000" in content
 
     def test_a_pitfall_becomes_a_risk_in_one_click(self, facilitator_client, workshop, workflow):
-        workflow_update(
-            workflow=workflow,
-            version=1,
-            fields={
-                "latency_value": 1,
-                "latency_unit": "days",
-                "volume_value": 1000,
-                "trigger": "scheduled",
-                "granularity": "batch",
-                "consistency": "strong",
-                "failure": "retry",
-                "candidates": ["streaming"],
-            },
-        )
+        profile(workshop, candidates=["streaming"])
         url = reverse(
             "workshops:pitfall-to-risk",
             kwargs={"workshop_id": workshop.pk, "workflow_id": workflow.pk, "slug": "streaming"},
