@@ -1,10 +1,14 @@
-"""Shared fixtures: the three personas and a client for each, and a fast password hasher."""
+"""Shared fixtures: the personas, their team and workshop (made through the services), clients,
+and a fast password hasher."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import UserFactory
+from workshops.services.teams import team_create, team_member_add
+from workshops.services.workshops import workshop_create
 
 # Tests hash a password for every persona they build; PBKDF2 is slow on purpose (hundreds of
 # thousands of rounds), which made hashing most of the suite's run time. Only the tests use
@@ -31,4 +35,54 @@ def staff_user(db):
 @pytest.fixture
 def user_client(client, user):
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(username="fiona")
+
+
+@pytest.fixture
+def teammate(db):
+    return UserFactory(username="tariq")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="olga")
+
+
+@pytest.fixture
+def team(facilitator, teammate):
+    team = team_create(name="Platform", creator=facilitator)
+    team_member_add(team=team, username=teammate.username)
+    return team
+
+
+@pytest.fixture
+def workshop(team, facilitator):
+    return workshop_create(
+        team=team,
+        title="Nightly inventory sync",
+        scheduled_at=timezone.now(),
+        facilitator=facilitator,
+        description="Stores send stock levels to the warehouse.",
+    )
+
+
+@pytest.fixture
+def workflow(workshop):
+    return workshop.workflows.get()
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
     return client

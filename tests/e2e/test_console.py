@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import UserFactory
+from tests.workshops.builders import profile
 from workshops.models import Workflow
 from workshops.services.teams import team_create
-from workshops.services.workflows import workflow_update
 from workshops.services.workshops import workshop_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,21 +75,7 @@ def test_it_shows_a_validation_error_beside_the_field_while_autosaving(page, liv
 
 
 def test_it_records_an_accepted_decision_and_finds_it_in_the_history(page, live_server, workshop):
-    workflow = Workflow.objects.get(workshop=workshop)
-    workflow_update(
-        workflow=workflow,
-        version=workflow.version,
-        fields={
-            "latency_value": 24,
-            "latency_unit": "hours",
-            "volume_value": 2_340_000,
-            "trigger": "scheduled",
-            "granularity": "batch",
-            "consistency": "strong",
-            "failure": "retry",
-            "candidates": ["batch"],
-        },
-    )
+    profile(workshop, candidates=["batch"])
     log_in(page, live_server, workshop.facilitator)
     page.goto(f"/workshops/{workshop.pk}/")
     page.get_by_role("link", name="Decide").click()

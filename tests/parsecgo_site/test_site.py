@@ -1,7 +1,8 @@
-"""Health check, front page, logging in and out, and the demo facilitator."""
+"""Health check, front page, dashboard, logging in and out, and the demo facilitator."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import StringIO
 from unittest import mock
 
@@ -10,6 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
+
+from tests.workshops.builders import decide
+from workshops.services.teams import team_create
+from workshops.services.workshops import workshop_create
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +58,32 @@ class TestHome:
         assert "/static/bootstrap/css/bootstrap.min.css" in content
         assert "/static/django_htmx/htmx" in content
         assert "cdn" not in content.lower()
+
+
+class TestDashboard:
+    def test_it_shows_my_workshops_due_reviews_and_recent_decisions(
+        self, facilitator_client, facilitator, team, workshop, outsider
+    ):
+        decision = decide(workshop, facilitator, review_date=date(2020, 1, 1))
+        other_team = team_create(name="Elsewhere", creator=outsider)
+        workshop_create(
+            team=other_team, title="Not yours", scheduled_at=timezone.now(), facilitator=outsider
+        )
+        workshop_create(
+            team=team,
+            title="Order events",
+            scheduled_at=timezone.now(),
+            facilitator=facilitator,
+        )
+        content = facilitator_client.get(reverse("home")).content.decode()
+        assert "Order events" in content
+        assert "Not yours" not in content
+        assert "overdue since" in content
+        assert decision.get_absolute_url() in content
+
+    def test_anonymous_visitors_get_the_product_page(self, client):
+        content = client.get(reverse("home")).content.decode()
+        assert "Decide how two systems should talk" in content
 
 
 class TestLogin:

@@ -1,60 +1,46 @@
-"""Personas and a workshop, made through the real services."""
+"""Teams besides the facilitator's, and the decision the JSON export and its import read."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from django.utils import timezone
 
-from tests.factories import UserFactory
-from workshops.services.teams import team_create, team_member_add
-from workshops.services.workshops import workshop_create
-
-
-@pytest.fixture
-def facilitator(db):
-    return UserFactory(username="fiona")
+from tests.workshops.builders import ZOE, decide, profile
+from workshops.services.decisions import decision_revisit
+from workshops.services.teams import team_create
 
 
 @pytest.fixture
-def teammate(db):
-    return UserFactory(username="tariq")
+def other_team(outsider):
+    """A team the facilitator is not in."""
+    return team_create(name="Payments", creator=outsider)
 
 
 @pytest.fixture
-def outsider(db):
-    return UserFactory(username="olga")
+def second_team(facilitator):
+    """The facilitator's second team."""
+    return team_create(name="Data", creator=facilitator)
 
 
 @pytest.fixture
-def team(facilitator, teammate):
-    team = team_create(name="Platform", creator=facilitator)
-    team_member_add(team=team, username=teammate.username)
-    return team
-
-
-@pytest.fixture
-def workshop(team, facilitator):
-    return workshop_create(
-        team=team,
-        title="Nightly inventory sync",
-        scheduled_at=timezone.now(),
-        facilitator=facilitator,
-        description="Stores send stock levels to the warehouse.",
+def decision(workshop, facilitator):
+    """The workshop's decision, accepted with a note, in words with a non-ASCII letter."""
+    profile(workshop, people=[ZOE])
+    return decide(
+        workshop,
+        facilitator,
+        rationale="it fits on all four dimensions — and Zoë agrees.",
+        consequences="The run must stay inside its 4-hour window.",
+        review_date=date(2027, 5, 31),
+        note="Agreed in the room.",
     )
 
 
 @pytest.fixture
-def workflow(workshop):
-    return workshop.workflows.get()
-
-
-@pytest.fixture
-def facilitator_client(client, facilitator):
-    client.force_login(facilitator)
-    return client
-
-
-@pytest.fixture
-def outsider_client(client, outsider):
-    client.force_login(outsider)
-    return client
+def successor(decision, facilitator):
+    """A revisit of `decision`, accepted: it supersedes the first one."""
+    revisit = decision_revisit(decision=decision, by=facilitator)
+    # The import rebuilds the search text: the source system is looked for in it.
+    profile(revisit, source_system="Store inventory database")
+    return decide(revisit, facilitator, note="Volumes grew.")

@@ -12,7 +12,7 @@ from django.db import close_old_connections
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.workshops.records import record
+from tests.workshops.builders import decide
 from workshops.models import Decision, Risk, Workflow
 from workshops.services.decisions import (
     decision_record,
@@ -202,7 +202,7 @@ class TestHistoryDates:
     def test_the_ends_of_the_calendar_are_refused_beside_the_field(
         self, facilitator_client, team, facilitator, day
     ):
-        record(team, facilitator, "Nightly sync")
+        decide(team, facilitator, "Nightly sync", status="draft")
         for name in ("to", "from"):
             response = facilitator_client.get(reverse("workshops:decision-list"), {name: day})
             content = response.content.decode()
@@ -217,7 +217,7 @@ class TestSupersededRecord:
     def test_a_rejected_successor_shows_as_rejected_on_the_older_record_and_its_pdf(
         self, facilitator_client, team, facilitator
     ):
-        old = record(team, facilitator, "Nightly sync", accept=True)
+        old = decide(team, facilitator, "Nightly sync")
         workshop = decision_revisit(decision=old, by=facilitator)
         newer = decision_record(
             workshop=workshop,

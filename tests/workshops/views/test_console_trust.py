@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.workshops.records import record
+from tests.workshops.builders import decide
 from workshops.models import Participant, Workflow
 from workshops.services.decisions import decision_transition
 from workshops.services.workflows import workflow_update
@@ -88,7 +88,7 @@ class TestTheAttendeesPanel:
 
 @pytest.fixture
 def decided(team, facilitator):
-    decision = record(team, facilitator, "Nightly sync", accept=True, **NIGHTLY)
+    decision = decide(team, facilitator, "Nightly sync", **NIGHTLY)
     return decision.workshop
 
 
@@ -189,7 +189,7 @@ class TestSentencesThatAgree:
 
 
 def test_a_superseded_workshops_decision_is_still_read_only(facilitator_client, team, facilitator):
-    decision = record(team, facilitator, "Nightly sync", accept=True, **NIGHTLY)
+    decision = decide(team, facilitator, "Nightly sync", **NIGHTLY)
     decision_transition(decision=decision, to_status="deprecated", by=facilitator)
     content = facilitator_client.get(decision.workshop.get_absolute_url()).content.decode()
     assert 'data-testid="decided-banner"' in content

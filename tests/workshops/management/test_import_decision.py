@@ -1,10 +1,9 @@
-"""Decision export as JSON, and `import_decision` reading it back."""
+"""`import_decision`: a JSON export or a record PDF read back, all or nothing, or refused."""
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date
 from io import StringIO
 
 import pytest
@@ -12,61 +11,15 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from workshops.documents.json import FORMAT, InvalidExport, decision_to_json, parse_export
+from workshops.documents.json import decision_to_json
+from workshops.documents.pdf import render_hello_pdf
 from workshops.models import Decision, Membership, StatusChange, Team
-from workshops.services.decisions import decision_record, decision_revisit, decision_transition
-from workshops.services.workflows import workflow_update
-from workshops.services.workshops import participant_add
 
 pytestmark = pytest.mark.django_db
-
-REQUIREMENTS = {
-    "description": "Stores send their stock levels to the warehouse every night.",
-    "source_system": "Store inventory database",
-    "target_system": "Data warehouse",
-    "latency_value": 24,
-    "latency_unit": "hours",
-    "volume_value": 2_340_000,
-    "volume_unit": "day",
-    "growth_factor": 10,
-    "trigger": "scheduled",
-    "granularity": "batch",
-    "consistency": "strong",
-    "failure": "retry",
-    "candidates": ["batch", "streaming"],
-}
 
 
 def json_url(decision) -> str:
     return reverse("workshops:decision-json", kwargs={"decision_id": decision.pk})
-
-
-def decide(workshop, by, *, note: str = "") -> Decision:
-    """The workshop's decision, recorded and accepted through the services."""
-    workflow = workshop.workflows.get()
-    workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
-    decision = decision_record(
-        workshop=workshop,
-        by=by,
-        chosen={workflow.pk: "batch"},
-        rationale="it fits on all four dimensions — and Zoë agrees.",
-        consequences="The run must stay inside its 4-hour window.",
-        review_date=date(2027, 5, 31),
-    )
-    return decision_transition(decision=decision, to_status="accepted", by=by, note=note)
-
-
-@pytest.fixture
-def decision(workshop, facilitator):
-    participant_add(workshop=workshop, name="Zoë", role="business", involvement="decision_maker")
-    return decide(workshop, facilitator, note="Agreed in the room.")
-
-
-@pytest.fixture
-def successor(decision, facilitator):
-    """A revisit of `decision`, accepted: it supersedes the first one."""
-    workshop = decision_revisit(decision=decision, by=facilitator)
-    return decide(workshop, facilitator, note="Volumes grew.")
 
 
 @pytest.fixture
@@ -91,87 +44,6 @@ def import_file(path, **options) -> str:
 
 def newest_decision() -> Decision:
     return Decision.objects.order_by("-pk").first()
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-class TestExport:
-    def test_it_downloads_the_decision_as_a_json_attachment(
-        self, facilitator_client, decision, django_assert_max_num_queries
-    ):
-        with django_assert_max_num_queries(8):
-            response = facilitator_client.get(json_url(decision))
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/json; charset=utf-8"
-        assert (
-            response["Content-Disposition"] == f'attachment; filename="decision-{decision.pk}.json"'
-        )
-        body = json.loads(response.content.decode("utf-8"))
-        draft, accepted = decision.changes.order_by("changed_at", "id")
-        assert body == {
-            "format": "parsecgo.decision-export/1",
-            "title": "Nightly inventory sync",
-            "status": "accepted",
-            "team": "Platform",
-            "chosen_pattern": "batch",
-            "chosen_pattern_name": "Batch processing",
-            "rationale": "it fits on all four dimensions — and Zoë agrees.",
-            "consequences": "The run must stay inside its 4-hour window.",
-            "review_date": "2027-05-31",
-            "decided_at": decision.decided_at.astimezone(UTC).isoformat(),
-            "created_at": decision.created_at.astimezone(UTC).isoformat(),
-            "status_changes": [
-                {
-                    "from": None,
-                    "to": "draft",
-                    "by": "fiona",
-                    "at": draft.changed_at.astimezone(UTC).isoformat(),
-                    "note": "",
-                },
-                {
-                    "from": "draft",
-                    "to": "accepted",
-                    "by": "fiona",
-                    "at": accepted.changed_at.astimezone(UTC).isoformat(),
-                    "note": "Agreed in the room.",
-                },
-            ],
-            "supersedes": None,
-            "snapshot": decision.snapshot,
-        }
-        assert body["snapshot"]["schema"] == "parsecgo.decision/1"
-        assert body["snapshot"]["workflows"][0]["ranking"][0]["pattern"] == "batch"
-
-    def test_it_is_pretty_printed_utf8(self, facilitator_client, decision):
-        content = facilitator_client.get(json_url(decision)).content
-        assert content.startswith(b'{\n  "format": ')
-        assert "Zoë agrees".encode() in content
-        assert b"\\u00eb" not in content
-
-    def test_it_names_the_decision_it_supersedes(self, facilitator_client, successor):
-        body = facilitator_client.get(json_url(successor)).json()
-        assert body["supersedes"] == "Nightly inventory sync"
-        assert body["title"] == "Nightly inventory sync (revisited)"
-
-    def test_it_serves_team_members(self, client, teammate, decision):
-        client.force_login(teammate)
-        assert client.get(json_url(decision)).status_code == 200
-
-    def test_it_returns_404_to_outsiders(self, outsider_client, decision):
-        assert outsider_client.get(json_url(decision)).status_code == 404
-
-    def test_it_returns_404_for_a_decision_that_does_not_exist(self, facilitator_client, db):
-        url = reverse("workshops:decision-json", kwargs={"decision_id": 999_999})
-        assert facilitator_client.get(url).status_code == 404
-
-    def test_it_sends_anonymous_visitors_to_the_login_page(self, client, decision):
-        response = client.get(json_url(decision))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
-    def test_it_refuses_other_methods(self, facilitator_client, decision):
-        assert facilitator_client.post(json_url(decision)).status_code == 405
 
 
 # --- import: round trip --------------------------------------------------------------------
@@ -249,12 +121,6 @@ class TestRoundTrip:
         assert list(team.members.all()) == [staff_user]
         assert newest_decision().team == team
         assert newest_decision().created_by == staff_user
-
-    def test_every_export_passes_its_own_validation(self, successor):
-        for decision in Decision.objects.all():
-            record = parse_export(json.loads(json.dumps(decision_to_json(decision))))
-            assert record.title == decision.title
-            assert len(record.changes) == decision.changes.count()
 
 
 # --- import: refusals ------------------------------------------------------------------------
@@ -437,7 +303,9 @@ class TestRefusals:
         assert not Team.objects.filter(name="Brand new team").exists()
 
 
-def test_the_format_marker_is_versioned():
-    assert FORMAT == "parsecgo.decision-export/1"
-    with pytest.raises(InvalidExport, match="this version imports"):
-        parse_export({"format": "parsecgo.decision-export/2"})
+def test_import_refuses_a_pdf_that_carries_no_record(tmp_path):
+    path = tmp_path / "hello.pdf"
+    path.write_bytes(render_hello_pdf())
+    with pytest.raises(CommandError, match="this PDF carries no decision.json"):
+        call_command("import_decision", str(path), team="Archive", user="fiona")
+    assert not Decision.objects.exists()

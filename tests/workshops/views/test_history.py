@@ -1,4 +1,4 @@
-"""The decision history: my teams' decisions only, searched, filtered, sorted, charted."""
+"""The decision history: my teams' decisions only, searched, filtered, sorted, paged, cached."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.workshops.records import bulk_decisions, record
-from workshops.charts.history import pattern_chart
+from tests.workshops.builders import bulk_decisions, decide
 from workshops.services.decisions import decision_transition
-from workshops.services.teams import team_create
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("workshops:decision-list")
+CSV_URL = reverse("workshops:decision-csv")
 
 
 ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
@@ -33,22 +32,12 @@ def _text(response) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def other_team(outsider):
-    return team_create(name="Payments", creator=outsider)
-
-
-@pytest.fixture
-def second_team(facilitator):
-    return team_create(name="Data", creator=facilitator)
-
-
 # --- Who sees what ---------------------------------------------------------------------------
 
 
 def test_it_lists_my_teams_decisions(facilitator_client, team, facilitator, teammate):
-    mine = record(team, facilitator, "Nightly inventory sync", accept=True)
-    record(team, teammate, "Order events to billing", pattern="streaming")
+    mine = decide(team, facilitator, "Nightly inventory sync")
+    decide(team, teammate, "Order events to billing", pattern="streaming", status="draft")
     response = facilitator_client.get(URL)
     content = _text(response)
     assert listed(response) == ["Order events to billing", "Nightly inventory sync"]
@@ -62,8 +51,8 @@ def test_it_lists_my_teams_decisions(facilitator_client, team, facilitator, team
 def test_it_shows_outsiders_none_of_them(
     outsider_client, client, team, facilitator, other_team, outsider
 ):
-    record(team, facilitator, "Nightly inventory sync")
-    record(other_team, outsider, "Card settlement files")
+    decide(team, facilitator, "Nightly inventory sync")
+    decide(other_team, outsider, "Card settlement files")
     assert listed(outsider_client.get(URL)) == ["Card settlement files"]
     client.force_login(facilitator)
     assert listed(client.get(URL)) == ["Nightly inventory sync"]
@@ -91,7 +80,7 @@ def test_it_refuses_other_methods(facilitator_client):
 def test_it_searches_the_systems_and_description_with_every_word(
     facilitator_client, team, facilitator
 ):
-    record(
+    decide(
         team,
         facilitator,
         "Stock levels",
@@ -99,7 +88,7 @@ def test_it_searches_the_systems_and_description_with_every_word(
         target_system="Warehouse ERP",
         description="Counts per shelf, every night.",
     )
-    record(team, facilitator, "Customer addresses", target_system="CRM")
+    decide(team, facilitator, "Customer addresses", target_system="CRM")
     assert listed(facilitator_client.get(URL, {"q": "warehouse"})) == ["Stock levels"]
     assert listed(facilitator_client.get(URL, {"q": "  erp   SHELF "})) == ["Stock levels"]
     assert listed(facilitator_client.get(URL, {"q": "customer"})) == ["Customer addresses"]
@@ -107,29 +96,29 @@ def test_it_searches_the_systems_and_description_with_every_word(
 
 
 def test_it_filters_by_pattern(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels", pattern="batch")
-    record(team, facilitator, "Order events", pattern="streaming")
+    decide(team, facilitator, "Stock levels", pattern="batch")
+    decide(team, facilitator, "Order events", pattern="streaming")
     assert listed(facilitator_client.get(URL, {"pattern": "streaming"})) == ["Order events"]
 
 
 def test_it_filters_by_status(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels", accept=True)
-    record(team, facilitator, "Order events")
+    decide(team, facilitator, "Stock levels")
+    decide(team, facilitator, "Order events", status="draft")
     assert listed(facilitator_client.get(URL, {"status": "accepted"})) == ["Stock levels"]
     assert listed(facilitator_client.get(URL, {"status": "draft"})) == ["Order events"]
 
 
 def test_it_filters_by_team(facilitator_client, team, second_team, facilitator):
-    record(team, facilitator, "Stock levels")
-    record(second_team, facilitator, "Warehouse feed")
+    decide(team, facilitator, "Stock levels")
+    decide(second_team, facilitator, "Warehouse feed")
     assert listed(facilitator_client.get(URL)) == ["Warehouse feed", "Stock levels"]
     assert listed(facilitator_client.get(URL, {"team": second_team.pk})) == ["Warehouse feed"]
 
 
 def test_it_filters_by_the_date_recorded(facilitator_client, team, facilitator):
-    record(team, facilitator, "March", at=timezone.make_aware(datetime(2026, 3, 10, 23, 30)))
-    record(team, facilitator, "April", at=timezone.make_aware(datetime(2026, 4, 2, 9)))
-    record(team, facilitator, "May", at=timezone.make_aware(datetime(2026, 5, 1, 0, 5)))
+    decide(team, facilitator, "March", at=timezone.make_aware(datetime(2026, 3, 10, 23, 30)))
+    decide(team, facilitator, "April", at=timezone.make_aware(datetime(2026, 4, 2, 9)))
+    decide(team, facilitator, "May", at=timezone.make_aware(datetime(2026, 5, 1, 0, 5)))
     assert listed(facilitator_client.get(URL, {"from": "2026-03-10", "to": "2026-04-02"})) == [
         "April",
         "March",
@@ -140,10 +129,12 @@ def test_it_filters_by_the_date_recorded(facilitator_client, team, facilitator):
 
 def test_it_lists_accepted_decisions_due_for_review(facilitator_client, team, facilitator):
     today = timezone.localdate()
-    record(team, facilitator, "Overdue", accept=True, review_date=today - timedelta(days=3))
-    record(team, facilitator, "Due today", accept=True, review_date=today)
-    record(team, facilitator, "Later", accept=True, review_date=today + timedelta(days=30))
-    record(team, facilitator, "Draft past date", review_date=today - timedelta(days=3))
+    decide(team, facilitator, "Overdue", review_date=today - timedelta(days=3))
+    decide(team, facilitator, "Due today", review_date=today)
+    decide(team, facilitator, "Later", review_date=today + timedelta(days=30))
+    decide(
+        team, facilitator, "Draft past date", status="draft", review_date=today - timedelta(days=3)
+    )
     response = facilitator_client.get(URL, {"review_due": "on", "sort": "review"})
     assert listed(response) == ["Overdue", "Due today"]
     assert _text(response).count('data-testid="review-due"') == 2
@@ -151,8 +142,8 @@ def test_it_lists_accepted_decisions_due_for_review(facilitator_client, team, fa
 
 def test_it_highlights_due_reviews_in_the_whole_list(facilitator_client, team, facilitator):
     today = timezone.localdate()
-    record(team, facilitator, "Overdue", accept=True, review_date=today - timedelta(days=1))
-    record(team, facilitator, "Later", accept=True, review_date=today + timedelta(days=1))
+    decide(team, facilitator, "Overdue", review_date=today - timedelta(days=1))
+    decide(team, facilitator, "Later", review_date=today + timedelta(days=1))
     content = _text(facilitator_client.get(URL))
     assert content.count('data-testid="review-due"') == 1
 
@@ -169,15 +160,15 @@ def test_it_highlights_due_reviews_in_the_whole_list(facilitator_client, team, f
 )
 def test_it_sorts(facilitator_client, team, facilitator, sort, expected):
     start = timezone.now() - timedelta(days=10)
-    record(team, facilitator, "alpha", review_date=date(2027, 6, 1), at=start)
-    record(team, facilitator, "Charlie", review_date=date(2027, 1, 1), at=start + timedelta(1))
-    record(team, facilitator, "Bravo", review_date=None, at=start + timedelta(2))
+    decide(team, facilitator, "alpha", review_date=date(2027, 6, 1), at=start)
+    decide(team, facilitator, "Charlie", review_date=date(2027, 1, 1), at=start + timedelta(1))
+    decide(team, facilitator, "Bravo", review_date=None, at=start + timedelta(2))
     assert listed(facilitator_client.get(URL, {"sort": sort})) == expected
 
 
 def test_it_keeps_the_filters_in_the_page_links(facilitator_client, team, facilitator):
     bulk_decisions(team, facilitator, PAGE_SIZE + 5)
-    record(team, facilitator, "A draft")
+    decide(team, facilitator, "A draft", status="draft")
     first = facilitator_client.get(URL, {"status": "accepted", "sort": "title"})
     assert len(listed(first)) == PAGE_SIZE
     content = _text(first)
@@ -199,7 +190,7 @@ def test_it_answers_a_page_that_does_not_exist_with_a_real_one(
 def test_it_shows_an_invalid_filter_beside_its_field_and_still_lists(
     facilitator_client, team, facilitator, other_team
 ):
-    record(team, facilitator, "Stock levels", accept=True)
+    decide(team, facilitator, "Stock levels")
     response = facilitator_client.get(
         URL,
         {
@@ -219,7 +210,7 @@ def test_it_shows_an_invalid_filter_beside_its_field_and_still_lists(
 
 
 def test_it_refuses_an_end_date_before_the_start_date(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels")
+    decide(team, facilitator, "Stock levels")
     today = timezone.localdate()
     start, end = today - timedelta(days=1), today - timedelta(days=5)
     response = facilitator_client.get(URL, {"from": start.isoformat(), "to": end.isoformat()})
@@ -227,31 +218,7 @@ def test_it_refuses_an_end_date_before_the_start_date(facilitator_client, team, 
     assert listed(response) == ["Stock levels"]  # "from" still applies, "to" does not
 
 
-# --- Chart, empty states, htmx, query count -----------------------------------------------------
-
-
-def test_it_charts_how_often_each_pattern_was_chosen(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels", pattern="batch")
-    record(team, facilitator, "Price files", pattern="batch")
-    record(team, facilitator, "Order events", pattern="streaming", accept=True)
-    content = _text(facilitator_client.get(URL))
-    assert 'role="img" aria-label="Decisions per chosen pattern: Batch processing 2, ' in content
-    assert '<tr><th scope="row">Batch processing</th><td>2</td></tr>' in content
-    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in content
-    assert " style=" not in content and "<script>" not in content  # CSP: no inline styles
-    narrowed = _text(facilitator_client.get(URL, {"status": "accepted"}))
-    assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in narrowed
-    assert "Batch processing</th>" not in narrowed
-
-
-def test_it_draws_bars_in_proportion_and_labels_a_missing_pattern():
-    chart = pattern_chart([("Batch processing", 4), ("", 1)])
-    assert chart.total == 5
-    assert [bar.name for bar in chart.bars] == ["Batch processing", "No pattern chosen"]
-    wide, narrow = chart.bars
-    assert wide.width == 4 * narrow.width
-    assert narrow.y > wide.y
-    assert pattern_chart([]).bars == ()
+# --- Empty states, htmx, query count ---------------------------------------------------------
 
 
 def test_it_welcomes_someone_without_decisions(facilitator_client, team):
@@ -261,13 +228,13 @@ def test_it_welcomes_someone_without_decisions(facilitator_client, team):
 
 
 def test_it_says_when_no_decision_matches(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels")
+    decide(team, facilitator, "Stock levels")
     content = _text(facilitator_client.get(URL, {"q": "nothing-like-this"}))
     assert "No decision matches these filters." in content
 
 
 def test_it_answers_htmx_with_the_results_alone(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels")
+    decide(team, facilitator, "Stock levels")
     response = facilitator_client.get(URL, {"q": "stock"}, HTTP_HX_REQUEST="true")
     content = _text(response)
     assert "<html" not in content
@@ -314,7 +281,33 @@ def test_it_shows_a_change_at_once_despite_the_cache(client, team, facilitator):
     client.force_login(facilitator)
     bulk_decisions(team, facilitator, 3)
     assert len(listed(client.get(URL))) == 3
-    decision = record(team, facilitator, "Order events", pattern="choreography")
+    decision = decide(team, facilitator, "Order events", pattern="choreography", status="draft")
     assert len(listed(client.get(URL))) == 4
     decision_transition(decision=decision, to_status="rejected", by=facilitator)
     assert len(listed(client.get(URL, {"status": "rejected"}))) == 1
+
+
+class TestListLink:
+    def test_the_list_links_to_the_csv_with_its_filters_but_not_its_page(
+        self, facilitator_client, team, facilitator
+    ):
+        decide(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(URL + "?status=draft&page=2&q=sync").content.decode()
+        assert f'href="{CSV_URL}?status=draft&amp;q=sync"' in content
+        assert ">Download CSV</a>" in content
+        assert "hx-swap-oob" not in content
+
+    def test_an_htmx_update_brings_the_link_for_the_new_filters(
+        self, facilitator_client, team, facilitator
+    ):
+        decide(team, facilitator, "Nightly inventory sync")
+        content = facilitator_client.get(
+            URL + "?pattern=batch",
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert content.lstrip().startswith('<div id="results">')
+        assert f'id="decision-csv" href="{CSV_URL}?pattern=batch" hx-swap-oob="true"' in content
+
+    def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
+        content = facilitator_client.get(URL).content.decode()
+        assert f'href="{CSV_URL}"' in content

@@ -36,34 +36,6 @@ def _status(
     )
 
 
-# --- the phases and the default budget ------------------------------------------------------
-
-
-def test_it_lists_the_five_phases_in_order():
-    assert [phase.number for phase in PHASES] == [1, 2, 3, 4, 5]
-    assert [phase.title for phase in PHASES] == [
-        "Gather requirements",
-        "Map to the four dimensions",
-        "Match pattern to profile",
-        "Analyse trade-offs",
-        "Validate with a prototype",
-    ]
-
-
-@pytest.mark.parametrize("phase", PHASES, ids=lambda phase: phase.title)
-def test_it_gives_every_phase_a_one_line_prompt_that_is_a_sentence(phase):
-    assert phase.prompt[0].isupper()
-    assert phase.prompt.endswith(".")
-    assert "\n" not in phase.prompt
-
-
-def test_it_budgets_thirty_minutes_by_default():
-    assert DEFAULT_BUDGET_MINUTES == (8, 5, 5, 8, 4)
-    assert sum(DEFAULT_BUDGET_MINUTES) == 30
-    assert validate_budget(DEFAULT_BUDGET_MINUTES, phases=PHASES) == []
-    assert _status().budget_seconds == 30 * 60
-
-
 # --- leaving a phase ------------------------------------------------------------------------
 
 

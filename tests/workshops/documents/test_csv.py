@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.workshops.records import bulk_decisions, record
-from workshops.services.teams import team_create
+from tests.workshops.builders import bulk_decisions, decide
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -43,21 +42,16 @@ def titles(rows: list[list[str]]) -> list[str]:
     return [row[1] for row in rows[1:]]
 
 
-@pytest.fixture
-def other_team(outsider):
-    return team_create(name="Payments", creator=outsider)
-
-
-@pytest.fixture
-def second_team(facilitator):
-    return team_create(name="Data", creator=facilitator)
-
-
 def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team, facilitator):
-    decision = record(
-        team, facilitator, "Nightly inventory sync", accept=True, review_date=date(2027, 5, 31)
+    decision = decide(team, facilitator, "Nightly inventory sync", review_date=date(2027, 5, 31))
+    draft = decide(
+        team,
+        facilitator,
+        "Order events to billing",
+        pattern="streaming",
+        status="draft",
+        review_date=None,
     )
-    draft = record(team, facilitator, "Order events to billing", pattern="streaming")
     response = facilitator_client.get(URL)
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -92,9 +86,9 @@ def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team
 
 
 def test_it_applies_the_lists_filters(facilitator_client, team, facilitator):
-    record(team, facilitator, "Nightly inventory sync", accept=True)
-    record(team, facilitator, "Order events to billing", pattern="streaming", accept=True)
-    record(team, facilitator, "Payroll export", source_system="Payroll")
+    decide(team, facilitator, "Nightly inventory sync")
+    decide(team, facilitator, "Order events to billing", pattern="streaming")
+    decide(team, facilitator, "Payroll export", status="draft", source_system="Payroll")
     assert titles(download(facilitator_client, "?status=accepted")) == [
         "Order events to billing",
         "Nightly inventory sync",
@@ -107,13 +101,13 @@ def test_it_applies_the_lists_filters(facilitator_client, team, facilitator):
 
 def test_it_applies_the_lists_sort(facilitator_client, team, facilitator):
     for title in ("Bravo", "alpha", "Charlie"):
-        record(team, facilitator, title)
+        decide(team, facilitator, title)
     assert titles(download(facilitator_client, "?sort=title")) == ["alpha", "Bravo", "Charlie"]
     assert titles(download(facilitator_client, "?sort=oldest")) == ["Bravo", "alpha", "Charlie"]
 
 
 def test_it_leaves_out_invalid_filters_as_the_list_does(facilitator_client, team, facilitator):
-    record(team, facilitator, "Nightly inventory sync")
+    decide(team, facilitator, "Nightly inventory sync")
     rows = download(facilitator_client, "?status=maybe&from=soon&team=abc&sort=sideways")
     assert titles(rows) == ["Nightly inventory sync"]
 
@@ -129,9 +123,9 @@ def test_it_includes_every_page_ignoring_the_page_number(facilitator_client, tea
 def test_it_lists_only_my_teams(
     facilitator_client, team, second_team, other_team, facilitator, outsider
 ):
-    record(team, facilitator, "Nightly inventory sync")
-    record(second_team, facilitator, "Warehouse load")
-    record(other_team, outsider, "Card payments")
+    decide(team, facilitator, "Nightly inventory sync")
+    decide(second_team, facilitator, "Warehouse load")
+    decide(other_team, outsider, "Card payments")
     assert sorted(titles(download(facilitator_client))) == [
         "Nightly inventory sync",
         "Warehouse load",
@@ -143,9 +137,9 @@ def test_it_lists_only_my_teams(
 def test_it_shows_outsiders_none_of_another_teams_rows(
     outsider_client, team, other_team, facilitator, outsider
 ):
-    record(team, facilitator, "Nightly inventory sync")
+    decide(team, facilitator, "Nightly inventory sync")
     bulk_decisions(team, facilitator, 5)
-    record(other_team, outsider, "Card payments")
+    decide(other_team, outsider, "Card payments")
     assert titles(download(outsider_client)) == ["Card payments"]
     # Naming the other team's id filters nothing in: it is not one of the outsider's teams.
     assert titles(download(outsider_client, f"?team={team.pk}")) == ["Card payments"]
@@ -154,12 +148,12 @@ def test_it_shows_outsiders_none_of_another_teams_rows(
 def test_it_neutralises_formulas(facilitator_client, team, facilitator):
     hostile = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTabbed", "\rReturn"]
     for title in hostile:
-        record(team, facilitator, title)
+        decide(team, facilitator, title)
     assert sorted(titles(download(facilitator_client))) == sorted(f"'{t}" for t in hostile)
 
 
 def test_it_keeps_ordinary_text_as_it_is(facilitator_client, team, facilitator):
-    record(team, facilitator, 'Zoë\'s "sync", with commas; 100% done')
+    decide(team, facilitator, 'Zoë\'s "sync", with commas; 100% done')
     assert titles(download(facilitator_client)) == ['Zoë\'s "sync", with commas; 100% done']
 
 
@@ -176,7 +170,7 @@ def test_it_refuses_other_methods(facilitator_client, team):
 def test_its_query_count_does_not_grow_with_rows(
     facilitator_client, team, facilitator, django_assert_max_num_queries
 ):
-    record(team, facilitator, "Nightly inventory sync")
+    decide(team, facilitator, "Nightly inventory sync")
     with django_assert_max_num_queries(8) as few:
         assert len(download(facilitator_client, "?status=accepted&q=bulk")) == 1
     # More than one chunk of the iterator.
@@ -184,31 +178,3 @@ def test_its_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few)):
         rows = download(facilitator_client, "?status=accepted&q=bulk")
     assert len(rows) == 1 + 1200
-
-
-class TestListLink:
-    def test_the_list_links_to_the_csv_with_its_filters_but_not_its_page(
-        self, facilitator_client, team, facilitator
-    ):
-        record(team, facilitator, "Nightly inventory sync")
-        content = facilitator_client.get(
-            reverse("workshops:decision-list") + "?status=draft&page=2&q=sync"
-        ).content.decode()
-        assert f'href="{URL}?status=draft&amp;q=sync"' in content
-        assert ">Download CSV</a>" in content
-        assert "hx-swap-oob" not in content
-
-    def test_an_htmx_update_brings_the_link_for_the_new_filters(
-        self, facilitator_client, team, facilitator
-    ):
-        record(team, facilitator, "Nightly inventory sync")
-        content = facilitator_client.get(
-            reverse("workshops:decision-list") + "?pattern=batch",
-            headers={"HX-Request": "true"},
-        ).content.decode()
-        assert content.lstrip().startswith('<div id="results">')
-        assert f'id="decision-csv" href="{URL}?pattern=batch" hx-swap-oob="true"' in content
-
-    def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
-        content = facilitator_client.get(reverse("workshops:decision-list")).content.decode()
-        assert f'href="{URL}"' in content

@@ -1,19 +1,18 @@
-"""Deciding, the decision record, its lifecycle, revisiting and superseding."""
+"""The decide page, the decision record page, its status form, revisiting and superseding."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.workshops.builders import DANA, decide, profile
 from workshops.models import Decision, StatusChange, Workshop
-from workshops.services.decisions import decision_record, decision_transition
-from workshops.services.teams import team_create
+from workshops.services.decisions import decision_transition
 from workshops.services.workflows import workflow_update
-from workshops.services.workshops import participant_add, workshop_create
 
 pytestmark = pytest.mark.django_db
 
@@ -21,40 +20,14 @@ NEXT_YEAR = timezone.localdate() + timedelta(days=365)
 
 
 @pytest.fixture
-def profiled(workshop, workflow):
-    workflow_update(
-        workflow=workflow,
-        version=workflow.version,
-        fields={
-            "description": "Stock levels <b>nightly</b>",
-            "source_system": "Store POS",
-            "target_system": "Warehouse DB",
-            "latency_value": 24,
-            "latency_unit": "hours",
-            "volume_value": 2_340_000,
-            "trigger": "scheduled",
-            "granularity": "batch",
-            "consistency": "strong",
-            "failure": "retry",
-            "candidates": ["batch", "streaming"],
-        },
+def profiled(workshop):
+    return profile(
+        workshop,
+        people=[DANA],
+        description="Stock levels <b>nightly</b>",
+        source_system="Store POS",
+        target_system="Warehouse DB",
     )
-    participant_add(workshop=workshop, name="Dana", role="operations", involvement="decision_maker")
-    return workshop
-
-
-def record(workshop, user, *, pattern="batch", status="accepted"):
-    decision = decision_record(
-        workshop=workshop,
-        by=user,
-        chosen={workshop.workflows.get(parent=None).pk: pattern},
-        rationale="it meets the nightly window at the lowest cost.",
-        consequences="Stores see stock a day late.",
-        review_date=NEXT_YEAR,
-    )
-    if status != "draft":
-        decision = decision_transition(decision=decision, to_status=status, by=user)
-    return decision
 
 
 def decide_url(workshop) -> str:
@@ -131,7 +104,9 @@ class TestDecide:
 
 class TestRecordPage:
     def test_it_shows_the_record_in_madr_order(self, facilitator_client, facilitator, profiled):
-        decision = record(profiled, facilitator)
+        decision = decide(
+            profiled, facilitator, rationale="it meets the nightly window at the lowest cost."
+        )
         content = facilitator_client.get(decision.get_absolute_url()).content.decode()
         order = [
             "Decision-makers",
@@ -151,19 +126,19 @@ class TestRecordPage:
         assert "Chosen option: <strong>Batch processing</strong>, because it meets" in content
 
     def test_it_escapes_what_people_typed(self, facilitator_client, facilitator, profiled):
-        decision = record(profiled, facilitator)
+        decision = decide(profiled, facilitator)
         content = facilitator_client.get(decision.get_absolute_url()).content.decode()
         assert "Stock levels &lt;b&gt;nightly&lt;/b&gt;" in content
         assert "<b>nightly</b>" not in content
 
     def test_it_returns_404_to_outsiders(self, outsider_client, facilitator, profiled):
-        decision = record(profiled, facilitator)
+        decision = decide(profiled, facilitator)
         assert outsider_client.get(decision.get_absolute_url()).status_code == 404
 
     def test_it_costs_the_same_queries_with_3_or_300_status_changes(
         self, facilitator_client, facilitator, profiled, django_assert_max_num_queries
     ):
-        decision = record(profiled, facilitator)
+        decision = decide(profiled, facilitator)
 
         def add_changes(count: int) -> None:
             StatusChange.objects.bulk_create(
@@ -197,39 +172,17 @@ class TestLifecycle:
     def test_a_change_is_dated_attributed_and_shown(
         self, facilitator_client, facilitator, teammate, profiled
     ):
-        decision = record(profiled, facilitator, status="proposed")
+        decision = decide(profiled, facilitator, status="proposed")
         decision_transition(
             decision=decision, to_status="accepted", by=teammate, note="Agreed in the review."
         )
         content = facilitator_client.get(decision.get_absolute_url()).content.decode()
         assert "Proposed → <strong>Accepted</strong> by tariq: Agreed in the review." in content
 
-    @pytest.mark.parametrize(
-        ("start", "refused"),
-        [
-            ("accepted", "draft"),
-            ("accepted", "superseded"),
-            ("accepted", "rejected"),
-            ("rejected", "accepted"),
-            ("deprecated", "accepted"),
-        ],
-    )
-    def test_it_refuses_impossible_changes(self, facilitator, profiled, start, refused):
-        decision = record(
-            profiled, facilitator, status=start if start != "deprecated" else "accepted"
-        )
-        if start == "deprecated":
-            decision = decision_transition(
-                decision=decision, to_status="deprecated", by=facilitator
-            )
-        with pytest.raises(ValidationError):
-            decision_transition(decision=decision, to_status=refused, by=facilitator)
-        assert Decision.objects.get(pk=decision.pk).status == start
-
     def test_the_status_form_refuses_a_change_it_does_not_offer(
         self, facilitator_client, facilitator, profiled
     ):
-        decision = record(profiled, facilitator)
+        decision = decide(profiled, facilitator)
         url = reverse("workshops:decision-status", kwargs={"decision_id": decision.pk})
         facilitator_client.post(url, {"to_status": "draft"})
         assert Decision.objects.get(pk=decision.pk).status == "accepted"
@@ -237,7 +190,7 @@ class TestLifecycle:
         assert Decision.objects.get(pk=decision.pk).status == "deprecated"
 
     def test_an_accepted_record_is_frozen(self, facilitator_client, facilitator, profiled):
-        decision = record(profiled, facilitator)
+        decision = decide(profiled, facilitator)
         workflow = profiled.workflows.get()
         workflow_update(
             workflow=workflow, version=workflow.version, fields={"source_system": "SAP"}
@@ -245,7 +198,7 @@ class TestLifecycle:
         decision.refresh_from_db()
         assert decision.snapshot["workflows"][0]["source_system"] == "Store POS"
         with pytest.raises(ValidationError):
-            record(profiled, facilitator)
+            decide(profiled, facilitator)
         response = facilitator_client.get(decide_url(profiled))
         assert response["Location"] == decision.get_absolute_url()
 
@@ -254,7 +207,7 @@ class TestRevisit:
     def test_revisiting_prefills_a_workshop_that_supersedes_when_accepted(
         self, facilitator_client, facilitator, profiled
     ):
-        old = record(profiled, facilitator)
+        old = decide(profiled, facilitator)
         url = reverse("workshops:decision-revisit", kwargs={"decision_id": old.pk})
         response = facilitator_client.post(url)
         new_workshop = Workshop.objects.exclude(pk=profiled.pk).get()
@@ -267,7 +220,7 @@ class TestRevisit:
             24,
         )
 
-        new = record(new_workshop, facilitator, pattern="streaming", status="proposed")
+        new = decide(new_workshop, facilitator, pattern="streaming", status="proposed")
         assert Decision.objects.get(pk=old.pk).status == "accepted"  # not until accepted
         decision_transition(decision=new, to_status="accepted", by=facilitator)
         old.refresh_from_db()
@@ -279,34 +232,7 @@ class TestRevisit:
         assert old.get_absolute_url() in new_page
 
     def test_outsiders_cannot_revisit(self, outsider_client, facilitator, profiled):
-        old = record(profiled, facilitator)
+        old = decide(profiled, facilitator)
         url = reverse("workshops:decision-revisit", kwargs={"decision_id": old.pk})
         assert outsider_client.post(url).status_code == 404
         assert Workshop.objects.count() == 1
-
-
-class TestDashboard:
-    def test_it_shows_my_workshops_due_reviews_and_recent_decisions(
-        self, facilitator_client, facilitator, profiled, outsider
-    ):
-        decision = record(profiled, facilitator)
-        Decision.objects.filter(pk=decision.pk).update(review_date=date(2020, 1, 1))
-        other_team = team_create(name="Elsewhere", creator=outsider)
-        workshop_create(
-            team=other_team, title="Not yours", scheduled_at=timezone.now(), facilitator=outsider
-        )
-        workshop_create(
-            team=profiled.team,
-            title="Order events",
-            scheduled_at=timezone.now(),
-            facilitator=facilitator,
-        )
-        content = facilitator_client.get(reverse("home")).content.decode()
-        assert "Order events" in content
-        assert "Not yours" not in content
-        assert "overdue since" in content
-        assert decision.get_absolute_url() in content
-
-    def test_anonymous_visitors_get_the_product_page(self, client):
-        content = client.get(reverse("home")).content.decode()
-        assert "Decide how two systems should talk" in content

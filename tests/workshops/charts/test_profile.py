@@ -19,6 +19,7 @@ from workshops.charts.profile import (
     profile_chart_svg,
     text_width,
 )
+from workshops.snapshot import ranking_as_data
 
 SVG = "{http://www.w3.org/2000/svg}"
 PROFILE = {
@@ -90,23 +91,6 @@ def _cells(column: ET.Element) -> list[ET.Element]:
 
 def _texts(element: ET.Element) -> list[str]:
     return [_text(t) for t in element.iter(f"{SVG}text")]
-
-
-def _snapshot_ranking(result) -> list[dict[str, Any]]:
-    """The ranking as workshops.snapshot freezes it."""
-    return [
-        {
-            "pattern": fit.pattern.slug,
-            "name": fit.pattern.name,
-            "feasible": fit.feasible,
-            "score": fit.score,
-            "reasons": list(fit.reasons),
-            "mismatches": [
-                {"dimension": m.dimension, "explanation": m.explanation} for m in fit.mismatches
-            ],
-        }
-        for fit in result.ranking
-    ]
 
 
 def test_it_is_a_well_formed_standalone_svg():
@@ -207,7 +191,7 @@ def test_it_agrees_with_the_matching_engine():
     profile = Profile("event", "record", "eventual", "dead_letter")
     requirements = Requirements(profile=profile, max_latency_seconds=5, volume_per_day=1e6)
     result = match(requirements, patterns)
-    ranking = _snapshot_ranking(result)
+    ranking = ranking_as_data(result)  # as the snapshot freezes it, which the chart reads
 
     root = _parse(
         profile_chart_svg(

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.workshops.builders import DANA, NIGHTLY_BATCH, SAM, ZOE, decide, profile, save_risk
 from workshops.documents.markdown import (
     decision_to_markdown,
     md_cell,
@@ -18,25 +19,10 @@ from workshops.documents.markdown import (
     yaml_quoted,
 )
 from workshops.models import Decision, Workshop
-from workshops.services.decisions import decision_record, decision_revisit, decision_transition
-from workshops.services.workflows import tradeoffs_save, workflow_split, workflow_update
+from workshops.services.decisions import decision_revisit
+from workshops.services.workflows import workflow_split, workflow_update
 from workshops.services.workshops import participant_add
 
-REQUIREMENTS = {
-    "description": "Stores send their stock levels to the warehouse every night.",
-    "source_system": "Store inventory database",
-    "target_system": "Data warehouse",
-    "latency_value": 24,
-    "latency_unit": "hours",
-    "volume_value": 2_340_000,
-    "volume_unit": "day",
-    "growth_factor": 10,
-    "trigger": "scheduled",
-    "granularity": "batch",
-    "consistency": "strong",
-    "failure": "retry",
-    "candidates": ["batch", "streaming"],
-}
 MADR_ORDER = [
     "# Nightly inventory sync",
     "## Context and Problem Statement",
@@ -62,23 +48,16 @@ def md_url(decision) -> str:
     return reverse("workshops:decision-markdown", kwargs={"decision_id": decision.pk})
 
 
-def save_risk(workflow, *, pattern: str = "batch", title: str, mitigation: str) -> None:
-    workflow.refresh_from_db()
-    tradeoffs_save(
-        workflow=workflow,
-        version=workflow.version,
-        pattern_slug=pattern,
-        risks=[
-            {
-                "rank": 1,
-                "title": title,
-                "likelihood": 3,
-                "impact": 4,
-                "raised_by": "operations",
-                "mitigation": mitigation,
-                "pitfall_slug": "",
-            }
-        ],
+@pytest.fixture
+def profiled(workshop, workflow):
+    profile(workshop, people=[ZOE, DANA, SAM])
+    save_risk(
+        workflow,
+        title="The run overruns its window",
+        mitigation="Partition the load.",
+        likelihood=3,
+        impact=4,
+        raised_by="operations",
         cost={
             "monthly_infrastructure": 400,
             "training": 1000,
@@ -86,36 +65,20 @@ def save_risk(workflow, *, pattern: str = "batch", title: str, mitigation: str) 
             "hourly_rate": 100,
         },
     )
-
-
-def decide(
-    workshop, by, *, chosen: dict | None = None, consequences: str = "Stock shows a day late."
-):
-    """The workshop's decision, recorded and accepted through the services."""
-    decision = decision_record(
-        workshop=workshop,
-        by=by,
-        chosen=chosen or {workshop.workflows.get(parent=None).pk: "batch"},
-        rationale="it meets the nightly window at the lowest cost",
-        consequences=consequences,
-        review_date=date(2027, 5, 31),
-    )
-    return decision_transition(decision=decision, to_status="accepted", by=by)
-
-
-@pytest.fixture
-def profiled(workshop, workflow):
-    workflow_update(workflow=workflow, version=workflow.version, fields=REQUIREMENTS)
-    participant_add(workshop=workshop, name="Zoë", role="business", involvement="decision_maker")
-    participant_add(workshop=workshop, name="Dana", role="operations", involvement="decision_maker")
-    participant_add(workshop=workshop, name="Sam", role="security", involvement="consulted")
-    save_risk(workflow, title="The run overruns its window", mitigation="Partition the load.")
     return workshop
 
 
 @pytest.fixture
 def decision(profiled, facilitator):
-    return decide(profiled, facilitator)
+    # In place of tests/workshops/conftest.py's: the record's words, people and risk tested here.
+    # The rationale has no full stop: the record adds it after the team's words.
+    return decide(
+        profiled,
+        facilitator,
+        rationale="it meets the nightly window at the lowest cost",
+        consequences="Stock shows a day late.",
+        review_date=date(2027, 5, 31),
+    )
 
 
 def download(client, decision) -> str:
@@ -196,14 +159,7 @@ class TestMadr:
         }
 
     def test_a_draft_is_dated_when_it_was_recorded(self, facilitator, profiled):
-        draft = decision_record(
-            workshop=profiled,
-            by=facilitator,
-            chosen={profiled.workflows.get().pk: "batch"},
-            rationale="it fits",
-            consequences="",
-            review_date=None,
-        )
+        draft = decide(profiled, facilitator, status="draft", review_date=None)
         text = decision_to_markdown(
             Decision.objects.get(pk=draft.pk),
             record_url="http://testserver/",
@@ -419,7 +375,7 @@ class TestHybrid:
         workflow_update(
             workflow=staging,
             version=staging.version,
-            fields={key: REQUIREMENTS[key] for key in ("trigger", "granularity")},
+            fields={key: NIGHTLY_BATCH[key] for key in ("trigger", "granularity")},
         )
         return decide(
             profiled,
