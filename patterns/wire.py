@@ -76,7 +76,7 @@ def loads(text: str | bytes) -> Any:
 def parse_request(data: Any, *, known_patterns: Collection[str]) -> MatchRequest:
     """Validate a decoded JSON value; raise InvalidInput naming every bad field."""
     if not isinstance(data, dict):
-        raise InvalidInput({NON_FIELD: [f"expected a JSON object, got {_json_type(data)}"]})
+        raise InvalidInput({NON_FIELD: [f"expected a JSON object, got {json_kind(data)}"]})
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
 
@@ -166,7 +166,8 @@ def _shown(text: str, limit: int = 40) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
-def _json_type(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """The JSON name of a value's type, as people reading the document see it."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -176,14 +177,14 @@ def _json_type(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list):
-        return "a list"
+        return "an array"
     return "an object"
 
 
 def _choice(choices: tuple[str, ...], kind: str = "value"):
     def parse(name: str, value: Any) -> str:
         if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {_json_type(value)}")
+            raise ValueError(f"expected a string, got {json_kind(value)}")
         if value not in choices:
             raise ValueError(
                 f"unknown {kind} '{_shown(value)}'; expected one of: {', '.join(choices)}"
@@ -196,7 +197,7 @@ def _choice(choices: tuple[str, ...], kind: str = "value"):
 def _number(*, above: float | None = None, at_least: float | None = None):
     def parse(name: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expected a number, got {_json_type(value)}")
+            raise ValueError(f"expected a number, got {json_kind(value)}")
         try:
             value = float(value)  # JSON integers have no size limit; floats do
         except OverflowError:
@@ -223,13 +224,13 @@ def _boolean(name: str, value: Any) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_json_type(value)}")
+        raise ValueError(f"expected true or false, got {json_kind(value)}")
     return value
 
 
 def _whole_number(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {_json_type(value)}")
+        raise ValueError(f"expected a whole number, got {json_kind(value)}")
     if value < 0:
         raise ValueError("must not be negative")
     return value
@@ -239,7 +240,7 @@ def _compliance(name: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ValueError(f"expected a list of regime names, got {_json_type(value)}")
+        raise ValueError(f"expected a list of regime names, got {json_kind(value)}")
     if len(value) > MAX_COMPLIANCE_ITEMS:
         raise ValueError(f"at most {MAX_COMPLIANCE_ITEMS} regimes")
     regimes: list[str] = []

@@ -105,7 +105,8 @@ class Assessment:
         """The pattern chosen unless the group says otherwise: the first candidate it picked
         to weigh, else the engine's recommendation. Phase 3 preselects it, the decide page
         proposes it, the draft PDF prints it."""
-        return self.workflow.candidates[0] if self.workflow.candidates else self.recommended
+        # Candidates still in the catalogue: one removed since it was picked is no choice.
+        return self.candidates[0].pattern.slug if self.candidates else self.recommended
 
 
 def headline_pattern(workflows: Sequence[Workflow], chosen: Mapping[int, str]) -> str:

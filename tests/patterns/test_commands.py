@@ -48,7 +48,7 @@ def test_it_flags_over_engineering_when_the_team_chooses_streaming():
     ("payload", "message"),
     [
         ("{", "input: not valid JSON"),
-        ("[]", "input: expected a JSON object, got a list"),
+        ("[]", "input: expected a JSON object, got an array"),
         (json.dumps({**NIGHTLY_SYNC, "failure": "ignore"}), "failure: unknown value 'ignore'"),
         (json.dumps({**NIGHTLY_SYNC, "volume_per_day": -1}), "volume_per_day: must be at least 0"),
     ],

@@ -93,7 +93,7 @@ def test_it_reads_json_text_and_bytes(text):
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        ([MINIMAL], "a list"),
+        ([MINIMAL], "an array"),
         ("event", "a string"),
         (42, "a number"),
         (1.5, "a number"),

@@ -102,3 +102,12 @@ class TestHeadlinePattern:
             "batch",
             "Batch processing",
         )
+
+
+def test_a_candidate_removed_from_the_catalogue_is_not_the_default(workflow):
+    workflow_update(
+        workflow=workflow, version=workflow.version, fields={"candidates": ["gone", "streaming"]}
+    )
+    workflow.refresh_from_db()
+    assessment = assess_workflow(workflow, catalogue_specs())
+    assert assessment.default_choice == "streaming"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from patterns.wire import json_kind
 from workshops.models import Decision, StatusChange, Team
 from workshops.snapshot import SCHEMA
 
@@ -124,7 +125,7 @@ def _instant(moment: datetime | None) -> str | None:
 def parse_export(data: Any) -> DecisionExport:
     """Check everything an import relies on; raise InvalidExport naming the first problem."""
     if not isinstance(data, dict):
-        raise InvalidExport(f"Expected a decision export (a JSON object), found {_kind(data)}.")
+        raise InvalidExport(f"Expected a decision export (a JSON object), found {json_kind(data)}.")
     if "format" not in data:
         raise InvalidExport(f'This is not a decision export: it has no "format" (want "{FORMAT}").')
     if data["format"] != FORMAT:
@@ -150,7 +151,7 @@ def parse_export(data: Any) -> DecisionExport:
 
     changes = data["status_changes"]
     if not isinstance(changes, list):
-        raise InvalidExport(f'"status_changes" must be an array, not {_kind(changes)}.')
+        raise InvalidExport(f'"status_changes" must be an array, not {json_kind(changes)}.')
     parsed_changes = tuple(_change(item, index) for index, item in enumerate(changes))
     if parsed_changes and parsed_changes[-1].to_status != status:
         raise InvalidExport(
@@ -166,11 +167,11 @@ def parse_export(data: Any) -> DecisionExport:
     # The record page and "revisit" read the workflows as objects.
     workflows = snapshot.get("workflows")
     if not isinstance(workflows, list):
-        raise InvalidExport(f'"snapshot.workflows" must be an array, not {_kind(workflows)}.')
+        raise InvalidExport(f'"snapshot.workflows" must be an array, not {json_kind(workflows)}.')
     for index, workflow in enumerate(workflows):
         if not isinstance(workflow, dict):
             raise InvalidExport(
-                f'"snapshot.workflows[{index}]" must be an object, not {_kind(workflow)}.'
+                f'"snapshot.workflows[{index}]" must be an object, not {json_kind(workflow)}.'
             )
 
     return DecisionExport(
@@ -193,7 +194,7 @@ def parse_export(data: Any) -> DecisionExport:
 def _change(item: Any, index: int) -> ChangeRecord:
     where = f"status_changes[{index}]"
     if not isinstance(item, dict):
-        raise InvalidExport(f'"{where}" must be an object, not {_kind(item)}.')
+        raise InvalidExport(f'"{where}" must be an object, not {json_kind(item)}.')
     missing = [key for key in CHANGE_KEYS if key not in item]
     if missing:
         raise InvalidExport(f'"{where}" is missing {", ".join(missing)}.')
@@ -220,7 +221,7 @@ def _text(
     value = data[key]
     name = f"{where}.{key}" if where else key
     if not isinstance(value, str):
-        raise InvalidExport(f'"{name}" must be a string, not {_kind(value)}.')
+        raise InvalidExport(f'"{name}" must be a string, not {json_kind(value)}.')
     if required and not value.strip():
         raise InvalidExport(f'"{name}" must not be empty.')
     if max_length is not None and len(value) > max_length:
@@ -254,7 +255,7 @@ def _status(data: Mapping[str, Any], key: str, *, where: str = "") -> str:
 def _object(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     value = data[key]
     if not isinstance(value, dict):
-        raise InvalidExport(f'"{key}" must be an object, not {_kind(value)}.')
+        raise InvalidExport(f'"{key}" must be an object, not {json_kind(value)}.')
     return value
 
 
@@ -283,24 +284,9 @@ def _instant_from(data: Mapping[str, Any], key: str, *, where: str = "") -> date
     return moment
 
 
-def _kind(value: Any) -> str:
-    """The JSON name of a value's type, as people reading the file see it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _show(value: Any) -> str:
     """A value quoted for a one-line message, cut short when long."""
-    text = f'"{value}"' if isinstance(value, str) else _kind(value)
+    text = f'"{value}"' if isinstance(value, str) else json_kind(value)
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + '..."'
 
