@@ -95,11 +95,11 @@ def tradeoff_save(
             form.show_conflict(conflict.current)
         else:
             return _saved(
-                request, workshop, workflow, form=form, prefixes=list(workflow.candidates)
+                request, workshop, workflow, form=form, prefixes=_shown(workflow, patterns)
             )
     if request.htmx:
         # Every candidate's form carries the workflow's version: all of them take it.
-        return _refused(request, form, prefixes=list(workflow.candidates))
+        return _refused(request, form, prefixes=_shown(workflow, patterns))
     costs = default_monthly_costs()
     assessment = assess_workflow(workflow, patterns, costs)
     context = console_context(
@@ -139,6 +139,13 @@ def pitfall_to_risk(
         messages.error(request, f"{candidate.pattern.name} already has three risks.")
     url = console_url(workshop, workflow)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _shown(workflow: Workflow, patterns) -> list[str]:
+    """The candidates that have a form on the page (a pattern removed from the catalogue
+    since it was picked has none)."""
+    known = {pattern.slug for pattern in patterns}
+    return [slug for slug in workflow.candidates if slug in known]
 
 
 def _saved(
