@@ -26,7 +26,7 @@ from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, m
 from patterns.models import Pattern
 from patterns.selectors import catalogue_specs
 from tests.factories import PatternFactory, UserFactory
-from workshops.models import Decision, Team, Workshop
+from workshops.models import Decision, RecordPdf, Team, Workshop
 from workshops.services.decisions import decision_revisit, team_decisions_changed
 from workshops.services.teams import team_create
 from workshops.services.workflows import workflow_split
@@ -110,7 +110,8 @@ def custom_patterns_ensure() -> None:
 
 def bench_rows_remove() -> None:
     """Delete the rows this run added, and only those (for a database the caller gave us)."""
-    live_workshops_remove()
+    live_workshops_remove()  # before the demo: they revisit its decision
+    demo_rows_remove()
     decision_history_rows_remove()
     Pattern.objects.filter(pk__in=_created_pattern_ids).delete()
     _created_pattern_ids.clear()
@@ -331,11 +332,51 @@ PAGE_CASES.append(
 # --- The demo's retail decision, its record, and live workshops revisiting it --------------
 
 
-def _demo_member(client: Client) -> Decision:
-    """The demo's retail workshop and its accepted decision, seen by a member of its team."""
+# What the bench found of the demo before loading it, so that a run against a given database
+# removes the demo again only where the run loaded it (None until loaded).
+_demo_found: dict[str, bool] | None = None
+
+
+def demo_load() -> None:
+    """Load the demo (`manage.py loaddemo`), noting first what of it was already there."""
+    global _demo_found
     from django.core.management import call_command
 
+    from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME
+
+    if _demo_found is None:
+        _demo_found = {
+            "team": Team.objects.filter(name=DEMO_TEAM).exists(),
+            "user": get_user_model().objects.filter(username=DEMO_USERNAME).exists(),
+            "stored_pdfs": RecordPdf.objects.filter(decision__team__name=DEMO_TEAM).exists(),
+        }
     call_command("loaddemo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def demo_rows_remove() -> None:
+    """Delete what the run added of the demo: all of it when the run loaded it, else the
+    stored PDFs it drew when there were none."""
+    global _demo_found
+    from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME
+
+    found, _demo_found = _demo_found, None
+    if found is None:
+        return
+    if not found["team"]:
+        # Decisions hold their workshops and team (PROTECT): they go first, their history
+        # and stored PDF with them.
+        Decision.objects.filter(team__name=DEMO_TEAM).delete()
+        Workshop.objects.filter(team__name=DEMO_TEAM).delete()
+        Team.objects.filter(name=DEMO_TEAM).delete()
+    elif not found["stored_pdfs"]:
+        RecordPdf.objects.filter(decision__team__name=DEMO_TEAM).delete()
+    if not found["user"]:
+        get_user_model().objects.filter(username=DEMO_USERNAME).delete()
+
+
+def _demo_member(client: Client) -> Decision:
+    """The demo's retail workshop and its accepted decision, seen by a member of its team."""
+    demo_load()
     decision = Decision.objects.get(title="Retail nightly inventory sync", team__name="Demo team")
     client.force_login(decision.team.members.get(username="demo"))
     return decision
