@@ -459,7 +459,7 @@ class _Autosave:
 
     def __call__(self, client: Client, path: str) -> HttpResponse:
         self.saves += 1
-        # One more word typed each time, so that every save changes the row it writes.
+        # The description edited each time (a counter), so every save changes the row.
         self.data["p1-description"] = f"{self.description} (edit {self.saves})"
         response = client.post(path, self.data, headers={"HX-Request": "true"})
         content = response.content.decode()
