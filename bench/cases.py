@@ -13,21 +13,24 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.forms import FormData, form_as_posted, swapped_in_value
+from bench.timing import Request, RequestFailed, get
 from patterns.evaluation import evaluate
 from patterns.forms import QuickMatchForm
 from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, match
 from patterns.models import Pattern
 from patterns.selectors import catalogue_specs
 from tests.factories import PatternFactory, UserFactory
-from workshops.models import Decision, Team
-from workshops.services.decisions import team_decisions_changed
+from workshops.models import Decision, RecordPdf, Team, Workshop
+from workshops.services.decisions import decision_revisit, team_decisions_changed
 from workshops.services.teams import team_create
-from workshops.services.workshops import phase_go
+from workshops.services.workflows import workflow_split
+from workshops.services.workshops import phase_go, workshop_start
 
 CUSTOM_PATTERN_COUNT = 20
 # Engine targets are per call with the whole catalogue, in microseconds.
@@ -61,6 +64,10 @@ class PageCase:
     prepare: Callable[[Client], str | None] = _no_preparation
     target_ratio: float | None = None  # at most this many times the trivial view's median
     target_ms: float | None = None
+    # How each timed request is sent: a GET unless the case posts (the autosave).
+    request: Request = get
+    # Also time the signed-in floor in the same rounds, and report the ratio to it.
+    signed_in_floor: bool = False
 
 
 # --- Data ---------------------------------------------------------------------------------
@@ -103,6 +110,8 @@ def custom_patterns_ensure() -> None:
 
 def bench_rows_remove() -> None:
     """Delete the rows this run added, and only those (for a database the caller gave us)."""
+    live_workshops_remove()  # before the demo: they revisit its decision
+    demo_rows_remove()
     decision_history_rows_remove()
     Pattern.objects.filter(pk__in=_created_pattern_ids).delete()
     _created_pattern_ids.clear()
@@ -310,27 +319,67 @@ def _decision_list(client: Client) -> None:
 
 
 PAGE_CASES.append(
-    PageCase("/decisions/ 10,000 decisions", "/decisions/", _decision_list, target_ratio=5.0)
+    PageCase(
+        "/decisions/ 10,000 decisions",
+        "/decisions/",
+        _decision_list,
+        target_ratio=5.0,
+        signed_in_floor=True,
+    )
 )
 
 
-# --- Workshop console and decision record (the demo's retail workshop) ------------------
+# --- The demo's retail decision, its record, and live workshops revisiting it --------------
+
+
+# What the bench found of the demo before loading it, so that a run against a given database
+# removes the demo again only where the run loaded it (None until loaded).
+_demo_found: dict[str, bool] | None = None
+
+
+def demo_load() -> None:
+    """Load the demo (`manage.py loaddemo`), noting first what of it was already there."""
+    global _demo_found
+    from django.core.management import call_command
+
+    from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME
+
+    if _demo_found is None:
+        _demo_found = {
+            "team": Team.objects.filter(name=DEMO_TEAM).exists(),
+            "user": get_user_model().objects.filter(username=DEMO_USERNAME).exists(),
+            "stored_pdfs": RecordPdf.objects.filter(decision__team__name=DEMO_TEAM).exists(),
+        }
+    call_command("loaddemo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def demo_rows_remove() -> None:
+    """Delete what the run added of the demo: all of it when the run loaded it, else the
+    stored PDFs it drew when there were none."""
+    global _demo_found
+    from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME
+
+    found, _demo_found = _demo_found, None
+    if found is None:
+        return
+    if not found["team"]:
+        # Decisions hold their workshops and team (PROTECT): they go first, their history
+        # and stored PDF with them.
+        Decision.objects.filter(team__name=DEMO_TEAM).delete()
+        Workshop.objects.filter(team__name=DEMO_TEAM).delete()
+        Team.objects.filter(name=DEMO_TEAM).delete()
+    elif not found["stored_pdfs"]:
+        RecordPdf.objects.filter(decision__team__name=DEMO_TEAM).delete()
+    if not found["user"]:
+        get_user_model().objects.filter(username=DEMO_USERNAME).delete()
 
 
 def _demo_member(client: Client) -> Decision:
     """The demo's retail workshop and its accepted decision, seen by a member of its team."""
-    from django.core.management import call_command
-
-    call_command("loaddemo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo_load()
     decision = Decision.objects.get(title="Retail nightly inventory sync", team__name="Demo team")
     client.force_login(decision.team.members.get(username="demo"))
     return decision
-
-
-def _console(client: Client) -> str:
-    workshop = _demo_member(client).workshop
-    phase_go(workshop=workshop, phase=1)  # the largest form: the requirements
-    return workshop.get_absolute_url()
 
 
 def _decision_page(client: Client) -> str:
@@ -341,11 +390,118 @@ def _signed_in_floor(client: Client) -> None:
     _demo_member(client)
 
 
+# The demo's retail workshop is decided, and a decided workshop's console is read-only and
+# refuses saves: the console cases time live workshops made for the bench instead, each a
+# revisit of the demo's decision (pre-filled from its record, as Revisit makes it), clock
+# started. Their ids, so that a run against a given database removes them and only them.
+_live_workshop_ids: list[int] = []
+
+
+def _live_workshop(client: Client) -> Workshop:
+    """A new live workshop revisiting the demo's retail decision, at phase 1 (the largest
+    form: the requirements), seen by the demo's team member."""
+    decision = _demo_member(client)
+    member = decision.team.members.get(username="demo")
+    workshop = decision_revisit(decision=decision, by=member)
+    _live_workshop_ids.append(workshop.pk)
+    workshop_start(workshop=workshop)
+    return phase_go(workshop=workshop, phase=1)
+
+
+def live_workshops_remove() -> None:
+    """Delete the live workshops this run made (their workflows, parts, risks go with them)."""
+    Workshop.objects.filter(pk__in=_live_workshop_ids).delete()
+    _live_workshop_ids.clear()
+
+
+def _console(client: Client) -> str:
+    return _live_workshop(client).get_absolute_url()
+
+
+HYBRID_PARTS = ("Stores", "Warehouse", "Web shop", "Returns", "Suppliers", "Finance")
+
+
+def _console_hybrid(client: Client) -> str:
+    workshop = _live_workshop(client)
+    whole = workshop.workflows.get(parent=None)
+    workflow_split(workflow=whole, names=HYBRID_PARTS)
+    return workshop.get_absolute_url()  # on the whole workflow's tab, as the plain case
+
+
+class _Autosave:
+    """An autosave of phase 1 as htmx sends it after a keystroke: the requirements form as
+    the console draws it, one field edited, with the version the previous answer carried.
+
+    Each save moves the workflow's version up by one and the answer swaps the new one into
+    the form (`<input ... name="p1-version" value="N" hx-swap-oob="true">`); a request that
+    sends a stale version is refused, so each one carries the version the last answer gave.
+    """
+
+    def __init__(self) -> None:
+        self.data: FormData = {}
+        self.description = ""
+        self.saves = 0
+
+    def prepare(self, client: Client) -> str:
+        workshop = _live_workshop(client)
+        whole = workshop.workflows.get(parent=None)
+        path = reverse(
+            "workshops:phase-save",
+            kwargs={"workshop_id": workshop.pk, "workflow_id": whole.pk, "phase": 1},
+        )
+        page = client.get(workshop.get_absolute_url())
+        self.data = form_as_posted(page.content.decode(), action=path)
+        if self.data.get("p1-version") != str(whole.version):
+            raise AssertionError(f"the console's phase 1 form has no version {whole.version}")
+        self.description = str(self.data.get("p1-description", ""))
+        self.saves = 0
+        return path
+
+    def __call__(self, client: Client, path: str) -> HttpResponse:
+        self.saves += 1
+        # The description edited each time (a counter), so every save changes the row.
+        self.data["p1-description"] = f"{self.description} (edit {self.saves})"
+        response = client.post(path, self.data, headers={"HX-Request": "true"})
+        content = response.content.decode()
+        if response.status_code == 200 and "Saved at" not in content:
+            raise RequestFailed(path, 200, method="POST", why="the autosave was not saved")
+        if response.status_code == 200:
+            version = swapped_in_value(content, name="p1-version")
+            if version is None:
+                raise RequestFailed(path, 200, method="POST", why="no new version in the answer")
+            self.data["p1-version"] = version
+        return response
+
+
+_autosave = _Autosave()
+
 PAGE_CASES.append(
     PageCase("trivial view, signed in", "/bench/trivial-signed-in/", _signed_in_floor)
 )
-PAGE_CASES.append(PageCase("console, phase 1", "", _console, target_ratio=3.0))
-PAGE_CASES.append(PageCase("decision record", "", _decision_page, target_ratio=3.0))
+PAGE_CASES.append(
+    PageCase("console, phase 1", "", _console, target_ratio=3.0, signed_in_floor=True)
+)
+PAGE_CASES.append(
+    PageCase(
+        "console, phase 1, hybrid with 6 parts",
+        "",
+        _console_hybrid,
+        target_ratio=3.0,
+        signed_in_floor=True,
+    )
+)
+PAGE_CASES.append(
+    PageCase(
+        "autosave round trip, phase 1",
+        "",
+        _autosave.prepare,
+        request=_autosave,
+        signed_in_floor=True,
+    )
+)
+PAGE_CASES.append(
+    PageCase("decision record", "", _decision_page, target_ratio=3.0, signed_in_floor=True)
+)
 
 
 def _stored_pdf(client: Client) -> str:
@@ -355,4 +511,8 @@ def _stored_pdf(client: Client) -> str:
     return url
 
 
-PAGE_CASES.append(PageCase("decision PDF, stored, download", "", _stored_pdf, target_ratio=2.0))
+PAGE_CASES.append(
+    PageCase(
+        "decision PDF, stored, download", "", _stored_pdf, target_ratio=2.0, signed_in_floor=True
+    )
+)

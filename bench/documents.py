@@ -74,15 +74,15 @@ def run_document_bench(*, runs: int) -> DocumentResult:
     import io
     import json
 
-    from django.core.management import call_command
     from pypdf import PdfReader
 
+    from bench.cases import demo_load
     from workshops import selectors
     from workshops.documents.json import decision_to_json
     from workshops.documents.pdf import render_hello_pdf, render_record_pdf
     from workshops.models import Decision
 
-    call_command("loaddemo", verbosity=0, stdout=io.StringIO())
+    demo_load()  # through the cases, which remove the demo afterwards if they loaded it
     demo = Decision.objects.filter(team__name="Demo team")
     decision = max(demo, key=lambda d: len(json.dumps(d.snapshot)))
     context = {

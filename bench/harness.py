@@ -118,13 +118,19 @@ def _run_page(case: PageCase, *, requests: int, warmup: int) -> PageResult:
     path = case.prepare(client) or case.path
     try:
         timing = time_page(
-            client, path, baseline=reverse("bench-trivial"), requests=requests, warmup=warmup
+            client,
+            path,
+            baseline=reverse("bench-trivial"),
+            floor=reverse("bench-trivial-signed-in") if case.signed_in_floor else None,
+            request=case.request,
+            requests=requests,
+            warmup=warmup,
         )
     except RequestFailed as failure:
         error = str(failure)
     except Exception as exception:  # the test client re-raises what a view raised: a 500
         traceback.print_exc()
-        error = f"GET {path} raised {exception.__class__.__name__}: {exception}"
+        error = f"{path} raised {exception.__class__.__name__}: {exception}"
     else:
         return PageResult(case.name, path, timing, None, case.target_ratio, case.target_ms)
     return PageResult(case.name, path, None, error, case.target_ratio, case.target_ms)

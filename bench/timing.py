@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter_ns
 
+from django.http import HttpResponse
 from django.test import Client
 
 # Page and trivial requests alternate in rounds of this many, so that both see the same
@@ -17,9 +18,20 @@ ROUND_SIZE = 10
 BATCH_SIZE = 50
 
 
+# One request of a case: a GET by default; a case may post instead (an autosave).
+Request = Callable[[Client, str], HttpResponse]
+
+
+def get(client: Client, path: str) -> HttpResponse:
+    return client.get(path)
+
+
 class RequestFailed(Exception):
-    def __init__(self, path: str, status: int):
-        super().__init__(f"GET {path} answered {status}, not 200")
+    """A timed request that did not do what its case times: it answered another status than
+    200, or an answer the case refuses (`why`: an autosave that did not save)."""
+
+    def __init__(self, path: str, status: int, *, method: str = "GET", why: str = ""):
+        super().__init__(f"{method} {path} answered {status}{f': {why}' if why else ', not 200'}")
         self.path = path
         self.status = status
 
@@ -28,6 +40,8 @@ class RequestFailed(Exception):
 class PageTiming:
     page_ns: tuple[int, ...]
     trivial_ns: tuple[int, ...]
+    # The signed-in floor, timed in the same rounds when the case asked for it.
+    floor_ns: tuple[int, ...] = ()
 
     @property
     def page_ms(self) -> float:
@@ -41,34 +55,59 @@ class PageTiming:
     def ratio(self) -> float:
         return self.page_ms / self.trivial_ms
 
+    @property
+    def floor_ms(self) -> float | None:
+        return statistics.median(self.floor_ns) / 1e6 if self.floor_ns else None
+
+    @property
+    def floor_ratio(self) -> float | None:
+        """The page's median over the signed-in floor's, both timed in the same rounds."""
+        floor = self.floor_ms
+        return self.page_ms / floor if floor else None
+
 
 def time_page(
-    client: Client, path: str, *, baseline: str, requests: int, warmup: int
+    client: Client,
+    path: str,
+    *,
+    baseline: str,
+    requests: int,
+    warmup: int,
+    request: Request = get,
+    floor: str | None = None,
 ) -> PageTiming:
-    """Time `requests` GETs of `path` and as many of `baseline`, alternating in rounds."""
+    """Time `requests` requests of `path` (`request`, a GET unless the case says otherwise)
+    and as many GETs of `baseline` and, when given, of `floor`, alternating in rounds."""
+    sides: list[tuple[Request, str, list[int]]] = [(request, path, []), (get, baseline, [])]
+    if floor is not None:
+        sides.append((get, floor, []))
     for _ in range(warmup):
-        _get(client, path)
-        _get(client, baseline)
+        for send, target, _samples in sides:
+            _timed(send, client, target)
     gc.collect()
-    page: list[int] = []
-    trivial: list[int] = []
+    page = sides[0][2]
     rounds = 0
     while len(page) < requests:
         size = min(ROUND_SIZE, requests - len(page))
-        # Swap which side goes first each round, so neither always follows the other.
-        order = ((path, page), (baseline, trivial))
-        for target, samples in order if rounds % 2 == 0 else reversed(order):
-            samples.extend(_get(client, target) for _ in range(size))
+        # Rotate which side goes first each round, so none always follows another.
+        shift = rounds % len(sides)
+        for send, target, samples in sides[shift:] + sides[:shift]:
+            samples.extend(_timed(send, client, target) for _ in range(size))
         rounds += 1
-    return PageTiming(page_ns=tuple(page), trivial_ns=tuple(trivial))
+    return PageTiming(
+        page_ns=tuple(page),
+        trivial_ns=tuple(sides[1][2]),
+        floor_ns=tuple(sides[2][2]) if floor is not None else (),
+    )
 
 
-def _get(client: Client, path: str) -> int:
+def _timed(send: Request, client: Client, path: str) -> int:
     start = perf_counter_ns()
-    response = client.get(path)
+    response = send(client, path)
     elapsed = perf_counter_ns() - start
     if response.status_code != 200:
-        raise RequestFailed(path, response.status_code)
+        method = response.request.get("REQUEST_METHOD", "GET") if response.request else "GET"
+        raise RequestFailed(path, response.status_code, method=method)
     return elapsed
 
 
