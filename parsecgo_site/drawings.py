@@ -9,8 +9,10 @@ Every drawing of the product is declared at the end of this module, with what in
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +24,17 @@ class Drawing:
     # Bump when the template changes, so that what was drawn with the old one is drawn again.
     template_version: int
     timeout: int = 24 * 3600
+    # How many drawings each process also keeps in memory, in front of the shared cache (0:
+    # none). A key names the whole state drawn, so a kept drawing is never stale, whatever
+    # another process changed: this saves the cache round trip on a hot public page, and no
+    # other server needs it.
+    kept_in_process: int = 0
+    _kept: OrderedDict[str, str] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def key(self, *state: object) -> str:
         """The key of this drawing of `state`: the same state always gives the same key."""
@@ -32,17 +45,34 @@ class Drawing:
     def html(self, *state: object, draw: Callable[[], str]) -> SafeString:
         """The HTML drawn for `state`, from the shared cache, or drawn now and kept there."""
         key = self.key(*state)
-        html = cache.get(key)
+        html = self._kept.get(key) if self.kept_in_process else None
         if html is None:
-            html = draw()
-            cache.set(key, html, timeout=self.timeout)
+            html = cache.get(key)
+            if html is None:
+                html = draw()
+                cache.set(key, html, timeout=self.timeout)
+            if self.kept_in_process:
+                self._keep(key, html)
         # Only our own templates draw these, and they escaped every value people typed.
         return mark_safe(html)
+
+    def _keep(self, key: str, html: str) -> None:
+        with self._lock:
+            self._kept[key] = html
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.kept_in_process:
+                self._kept.popitem(last=False)
+
+    def forget_kept(self) -> None:
+        """Empty this process's memory of drawings (tests start from the shared cache)."""
+        with self._lock:
+            self._kept.clear()
 
 
 # The comparison table of the pattern catalogue. State: the catalogue's version (a pattern
 # added, edited or deleted changes it).
-CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1)
+# Public and asked for on every visit to /patterns/: each process keeps the last few too.
+CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1, kept_in_process=4)
 
 # A decision record's page body. State: the decision's id and `updated_at`, which every
 # change moves: a status change, being superseded, gaining a successor.
@@ -57,3 +87,5 @@ DECISION_LIST = Drawing("decision-list", template_version=2)
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each
 # decision has one, so they must not age out. Its key is the stored PDF's source version.
 DECISION_PDF = Drawing("decision-pdf", template_version=3)
+
+DRAWINGS: tuple[Drawing, ...] = (CATALOGUE_TABLE, DECISION_RECORD, DECISION_LIST, DECISION_PDF)

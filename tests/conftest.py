@@ -86,3 +86,12 @@ def facilitator_client(client, facilitator):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _drawings_start_from_the_shared_cache():
+    """A test's database starts afresh, and so must what a process keeps of its drawings."""
+    from parsecgo_site.drawings import DRAWINGS
+
+    for drawing in DRAWINGS:
+        drawing.forget_kept()

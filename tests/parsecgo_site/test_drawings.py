@@ -84,3 +84,31 @@ class TestHtml:
             shared.get.return_value = None
             record.html(7, draw=lambda: "<p>drawn</p>")
         shared.set.assert_called_once_with(record.key(7), "<p>drawn</p>", timeout=60)
+
+
+@pytest.mark.django_db
+class TestKeptInProcess:
+    def test_a_kept_drawing_is_served_without_the_shared_cache(self, table):
+        kept = dataclasses.replace(table, kept_in_process=2)
+        draw = mock.Mock(return_value="<table>1</table>")
+        kept.html(1, draw=draw)
+        with mock.patch.object(drawings, "cache") as shared:
+            assert kept.html(1, draw=draw) == "<table>1</table>"
+        shared.get.assert_not_called()
+        draw.assert_called_once()
+
+    def test_a_new_state_is_drawn_and_the_oldest_kept_one_goes(self, table):
+        kept = dataclasses.replace(table, kept_in_process=2)
+        for state in (1, 2, 3):
+            kept.html(state, draw=lambda state=state: f"<p>{state}</p>")
+        assert len(kept._kept) == 2
+        assert kept.key(1) not in kept._kept
+        assert kept.html(3, draw=mock.Mock()) == "<p>3</p>"
+
+    def test_forgetting_goes_back_to_the_shared_cache(self, table):
+        kept = dataclasses.replace(table, kept_in_process=2)
+        kept.html(1, draw=lambda: "<p>1</p>")
+        kept.forget_kept()
+        with mock.patch.object(drawings, "cache") as shared:
+            shared.get.return_value = "<p>from the cache</p>"
+            assert kept.html(1, draw=mock.Mock()) == "<p>from the cache</p>"
