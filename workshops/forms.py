@@ -24,6 +24,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
+from workshops.snapshot import recorded_outcomes
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
 
@@ -561,7 +562,8 @@ class TradeoffForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    """The outcome: a pattern per workflow (per part for a hybrid), why, and when to review."""
+    """The outcome: a pattern per workflow (per part for a hybrid), why for each, and when to
+    review."""
 
     ACTIONS = (("draft", "Save as draft"), ("proposed", "Propose"), ("accepted", "Accept"))
 
@@ -581,13 +583,10 @@ class DecideForm(forms.Form):
     def __init__(self, *args, workflows, assessments, patterns, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.workflows = workflows
+        self.hybrid = any(w.parent_id for w in workflows)
         choices = [(p.slug, p.name) for p in patterns]
-        recorded = {}
+        recorded = recorded_outcomes(decision.snapshot, workflows) if decision else {}
         if decision is not None:
-            for workflow, data in zip(
-                workflows, decision.snapshot.get("workflows", []), strict=False
-            ):
-                recorded[workflow.pk] = (data.get("chosen") or {}).get("pattern")
             self.initial.update(
                 rationale=decision.rationale,
                 consequences=decision.consequences,
@@ -596,12 +595,27 @@ class DecideForm(forms.Form):
         else:
             self.initial["review_date"] = timezone.localdate() + timedelta(days=365)
         for workflow, assessment in zip(workflows, assessments, strict=True):
+            chosen, because = recorded.get(workflow.pk, ("", ""))
             name = f"chosen_{workflow.pk}"
+            if not workflow.parent_id:
+                label = "Pattern for the whole workflow" if self.hybrid else "Chosen pattern"
+            else:
+                label = f"Pattern for {workflow.name}"
             self.fields[name] = forms.ChoiceField(
-                label=f"Pattern for {workflow.name}" if workflow.parent_id else "Chosen pattern",
-                choices=[("", "Choose a pattern")] + choices,
+                label=label, choices=[("", "Choose a pattern")] + choices
             )
-            self.initial[name] = recorded.get(workflow.pk) or assessment.default_choice
+            self.initial[name] = chosen or assessment.default_choice
+            if workflow.parent_id:
+                self.fields[f"rationale_{workflow.pk}"] = forms.CharField(
+                    label=f"{workflow.name}: chosen because…",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Finish “Chosen option: X, because …” for this part alone.",
+                )
+                self.initial[f"rationale_{workflow.pk}"] = because
+        if self.hybrid:
+            whole = self.fields["rationale"]
+            whole.label = "The whole workflow: chosen because…"
+            whole.help_text = "Finish “Chosen option: X, because …” for the approach as a whole."
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
@@ -612,8 +626,19 @@ class DecideForm(forms.Form):
     def chosen(self) -> dict[int, str]:
         return {w.pk: self.cleaned_data[f"chosen_{w.pk}"] for w in self.workflows}
 
-    def chosen_fields(self):
-        return [self[f"chosen_{w.pk}"] for w in self.workflows]
+    def part_rationales(self) -> dict[int, str]:
+        return {w.pk: self.cleaned_data[f"rationale_{w.pk}"] for w in self.workflows if w.parent_id}
+
+    def outcome_fields(self) -> list[tuple[Workflow, forms.BoundField, forms.BoundField]]:
+        """Each workflow with its pattern and its reason, the whole first."""
+        return [
+            (
+                w,
+                self[f"chosen_{w.pk}"],
+                self[f"rationale_{w.pk}"] if w.parent_id else self["rationale"],
+            )
+            for w in self.workflows
+        ]
 
 
 class TransitionForm(forms.Form):

@@ -35,7 +35,9 @@ def ranking_as_data(result: MatchResult | None) -> list[dict[str, Any]]:
     ]
 
 
-def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str, str]) -> dict:
+def _workflow_snapshot(
+    view: Assessment, chosen: str | None, names: Mapping[str, str], rationale: str
+) -> dict:
     workflow = view.workflow
     result = view.evaluation.result if view.evaluation else None
     return {
@@ -118,6 +120,9 @@ def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str,
         ],
         "cheapest": view.cheapest,
         "chosen": {"pattern": chosen or "", "name": names.get(chosen or "", "")},
+        # "Chosen option: X, because …" for this workflow: a part's own reason; the whole's is
+        # the decision's rationale.
+        "rationale": rationale,
         "validation": {
             "data_subset": workflow.prototype_data_subset,
             "targets": {
@@ -168,10 +173,12 @@ def build_snapshot(
     default_costs: Mapping[str, Decimal],
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str],
     consequences: str,
     review_date: str | None,
 ) -> dict[str, Any]:
-    """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug."""
+    """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug,
+    `part_rationales` each part's id to why its pattern was chosen."""
     names = {p.slug: p.name for p in patterns}
     return {
         "schema": SCHEMA,
@@ -186,7 +193,10 @@ def build_snapshot(
         "people": _people(list(workshop.participants.all())),
         "workflows": [
             _workflow_snapshot(
-                assess_workflow(workflow, patterns, default_costs), chosen.get(workflow.pk), names
+                assess_workflow(workflow, patterns, default_costs),
+                chosen.get(workflow.pk),
+                names,
+                part_rationales.get(workflow.pk, "") if workflow.parent_id else rationale,
             )
             for workflow in workflows
         ],
@@ -205,12 +215,14 @@ def compose_decision(
     default_costs: Mapping[str, Decimal],
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str] | None = None,
     consequences: str,
     review_date: date | None,
 ) -> Decision:
     """Write the workshop's current state into `decision` (saved or not, nothing is saved
     here): its title, headline pattern, outcome, the link to what it revisits, and the
-    frozen record."""
+    frozen record. `rationale` is the whole workflow's (the headline's); a hybrid's parts
+    have theirs in `part_rationales`, by workflow id."""
     main = headline_pattern(workflows, chosen)
     decision.title = workshop.title
     decision.chosen_pattern = main
@@ -226,7 +238,56 @@ def compose_decision(
         default_costs=default_costs,
         chosen=chosen,
         rationale=rationale,
+        part_rationales=part_rationales or {},
         consequences=consequences,
         review_date=review_date.isoformat() if review_date else None,
     )
     return decision
+
+
+# --- reading a record back -----------------------------------------------------------------
+# Imported records only guarantee the snapshot's outline (documents.json checks it): every
+# reader below takes what it finds and passes over what it cannot use.
+
+
+def as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def as_dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in as_list(value) if isinstance(item, dict)]
+
+
+def recorded_rationale(record: Mapping[str, Any], workflow: Mapping[str, Any]) -> str:
+    """Why the workflow's pattern was chosen; records from before per-part reasons have one
+    rationale for every workflow."""
+    if "rationale" in workflow:
+        return as_text(workflow.get("rationale"))
+    return as_text(record.get("rationale"))
+
+
+def recorded_outcomes(
+    record: Mapping[str, Any], workflows: Sequence[Workflow]
+) -> dict[int, tuple[str, str]]:
+    """The pattern and reason the record gives each of the workshop's workflows, by id. A
+    workflow is found by its name (a part added or removed since moves the others' places);
+    the whole, by being the whole, in case it was renamed."""
+    entries = as_dicts(record.get("workflows"))
+    found = {}
+    for workflow in workflows:
+        is_part = workflow.parent_id is not None
+        same_kind = [e for e in entries if bool(e.get("is_part")) == is_part]
+        named = [e for e in same_kind if e.get("name") == workflow.name]
+        entry = (named or ([] if is_part else same_kind) or [None])[0]
+        if entry is not None:
+            chosen = as_text(as_dict(entry.get("chosen")).get("pattern"))
+            found[workflow.pk] = (chosen, recorded_rationale(record, entry))
+    return found

@@ -63,11 +63,14 @@ def decision_record(
     by,
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str] | None = None,
     consequences: str,
     review_date: date | None,
     now: datetime | None = None,
 ) -> Decision:
-    """Write the workshop's open decision (draft or proposed) from its current state."""
+    """Write the workshop's open decision (draft or proposed) from its current state.
+    `rationale` is why the whole workflow's pattern was chosen; for a hybrid,
+    `part_rationales` says why for each part (by workflow id)."""
     now = now or timezone.now()
     if workshop.decisions.filter(status=Decision.Status.ACCEPTED).exists():
         raise ValidationError(
@@ -84,6 +87,7 @@ def decision_record(
         default_costs=default_monthly_costs(),
         chosen=chosen,
         rationale=rationale,
+        part_rationales=part_rationales,
         consequences=consequences,
         review_date=review_date,
     )

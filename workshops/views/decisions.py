@@ -52,6 +52,7 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
             by=request.user,
             chosen=form.chosen(),
             rationale=form.cleaned_data["rationale"],
+            part_rationales=form.part_rationales(),
             consequences=form.cleaned_data["consequences"],
             review_date=form.cleaned_data["review_date"],
         )
