@@ -51,7 +51,7 @@ DECISION_RECORD = Drawing("decision-record", template_version=5, timeout=7 * 24 
 # The history list. State: the query, each of the user's teams with its `decisions_version`
 # (every write to a team's decisions moves it), the catalogue's version, and the day (the
 # "due for review" marks move with it).
-DECISION_LIST = Drawing("decision-list", template_version=2)
+DECISION_LIST = Drawing("decision-list", template_version=3)
 
 # A decision record's PDF. State: the decision's id and `updated_at`, as for its page. PDFs
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -291,3 +292,39 @@ def recorded_outcomes(
             chosen = as_text(as_dict(entry.get("chosen")).get("pattern"))
             found[workflow.pk] = (chosen, recorded_rationale(record, entry))
     return found
+
+
+@dataclass(frozen=True)
+class RecordedChoice:
+    """The pattern a record chose for one of its workflows."""
+
+    position: int
+    part_name: str  # "" for the whole workflow
+    pattern_slug: str
+    pattern_name: str
+
+
+def recorded_choices(
+    record: Mapping[str, Any], *, headline_slug: str = "", headline_name: str = ""
+) -> list[RecordedChoice]:
+    """The pattern chosen for each workflow of the record, the whole first, then the parts.
+    A record whose workflows name no pattern (an older import) keeps its headline."""
+    choices = []
+    for position, workflow in enumerate(as_dicts(record.get("workflows"))):
+        chosen = as_dict(workflow.get("chosen"))
+        slug = as_text(chosen.get("pattern"))
+        if not slug:
+            continue
+        choices.append(
+            RecordedChoice(
+                position=position,
+                part_name=(as_text(workflow.get("name")) or f"Part {position}")
+                if workflow.get("is_part")
+                else "",
+                pattern_slug=slug,
+                pattern_name=as_text(chosen.get("name")) or slug,
+            )
+        )
+    if not choices and headline_slug:
+        choices.append(RecordedChoice(0, "", headline_slug, headline_name or headline_slug))
+    return choices

@@ -231,15 +231,18 @@ def test_it_refuses_an_end_date_before_the_start_date(facilitator_client, team, 
 
 
 def test_it_charts_how_often_each_pattern_was_chosen(facilitator_client, team, facilitator):
-    record(team, facilitator, "Stock levels", pattern="batch")
-    record(team, facilitator, "Price files", pattern="batch")
+    record(team, facilitator, "Stock levels", pattern="batch", accept=True)
+    record(team, facilitator, "Price files", pattern="batch", accept=True)
     record(team, facilitator, "Order events", pattern="streaming", accept=True)
     content = _text(facilitator_client.get(URL))
-    assert 'role="img" aria-label="Decisions per chosen pattern: Batch processing 2, ' in content
+    assert (
+        'role="img" aria-label="Decisions in force per chosen pattern, parts included: '
+        "Batch processing 2, " in content
+    )
     assert '<tr><th scope="row">Batch processing</th><td>2</td></tr>' in content
     assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in content
     assert " style=" not in content and "<script>" not in content  # CSP: no inline styles
-    narrowed = _text(facilitator_client.get(URL, {"status": "accepted"}))
+    narrowed = _text(facilitator_client.get(URL, {"q": "order"}))
     assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in narrowed
     assert "Batch processing</th>" not in narrowed
 
@@ -298,9 +301,9 @@ def test_it_costs_the_same_queries_for_3_or_60_decisions(
     client.force_login(facilitator)
     bulk_decisions(team, facilitator, 3)
     # Drawing the list: session, user, my teams, the catalogue's version, the cache look-up,
-    # catalogue (pattern choices), chart counts (whose sum is the paginator's count), the
-    # page of rows with their teams, then storing the drawing in the database cache.
-    with django_assert_max_num_queries(13) as small:
+    # catalogue (pattern choices), chart counts, the paginator's count, the page of rows with
+    # their teams, their parts' patterns, then storing the drawing in the database cache.
+    with django_assert_max_num_queries(15) as small:
         assert len(listed(client.get(URL, filters))) == 3
     bulk_decisions(second_team, facilitator, 57, prefix="More decision")
     with django_assert_max_num_queries(len(small)):

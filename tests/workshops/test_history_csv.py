@@ -27,6 +27,7 @@ HEADER = [
     "decided",
     "review date",
     "url",
+    "part patterns",
 ]
 
 
@@ -76,6 +77,7 @@ def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team
             "",
             "",
             f"http://testserver/decisions/{draft.pk}/",
+            "",
         ],
         [
             str(decision.pk),
@@ -87,6 +89,7 @@ def test_it_streams_a_utf8_csv_attachment_with_a_header(facilitator_client, team
             today,
             "2027-05-31",
             f"http://testserver/decisions/{decision.pk}/",
+            "",
         ],
     ]
 

@@ -1,11 +1,16 @@
-"""Hybrid decisions: a reason per part, and the parts on the record, its PDF and Markdown."""
+"""Hybrid decisions: a reason per part, the parts on the record, its PDF and Markdown, and a
+history that knows every part's pattern."""
 
 from __future__ import annotations
 
+import csv
+import importlib
+import io
 import re
 from io import BytesIO
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,12 +23,24 @@ from tests.workshops.hybrids import (
     decide_hybrid,
     split_into_hybrid,
 )
-from workshops.models import Decision, Workshop
-from workshops.services.decisions import decision_record
+from workshops.documents.json import decision_to_json
+from workshops.models import Decision, DecisionChoice, Workshop
+from workshops.services.decisions import (
+    decision_import,
+    decision_record,
+    decision_revisit,
+    decision_transition,
+    record_search_text,
+)
+from workshops.services.teams import team_create
 from workshops.services.workflows import workflow_part_remove
 from workshops.services.workshops import workshop_create
 
 pytestmark = pytest.mark.django_db
+
+HISTORY = reverse("workshops:decision-list")
+CSV = reverse("workshops:decision-csv")
+ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
 
 
 @pytest.fixture
@@ -60,6 +77,10 @@ def page(client, url: str, **query) -> str:
     response = client.get(url, query)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def listed(content: str) -> list[str]:
+    return [title.strip() for title in ROW_TITLE.findall(content)]
 
 
 def textarea(content: str, name: str) -> str:
@@ -212,7 +233,116 @@ class TestRecord:
         ) in outcome
 
 
-# --- helpers ---------------------------------------------------------------------------------
+# --- the history -----------------------------------------------------------------------------
+
+
+class TestHistory:
+    def test_filtering_by_a_parts_pattern_finds_the_hybrid(
+        self, facilitator_client, facilitator, team, decision
+    ):
+        _plain_decision(team, facilitator, "Price files", pattern="streaming")
+        assert listed(page(facilitator_client, HISTORY, pattern="choreography")) == [decision.title]
+        assert listed(page(facilitator_client, HISTORY, pattern="batch")) == [decision.title]
+        assert listed(page(facilitator_client, HISTORY, pattern="streaming")) == ["Price files"]
+
+    def test_the_list_names_each_parts_pattern_under_the_headline(
+        self, facilitator_client, decision
+    ):
+        content = page(facilitator_client, HISTORY)
+        parts = content.split('data-testid="parts"')[1].split("</ul>")[0]
+        assert "<li>Staging load: Batch processing</li>" in parts
+        assert "<li>Cache stream: Event-driven choreography</li>" in parts
+
+    def test_the_csv_lists_every_parts_pattern(self, facilitator_client, decision):
+        response = facilitator_client.get(CSV, {"pattern": "choreography"})
+        content = b"".join(response.streaming_content).decode("utf-8").removeprefix("\ufeff")
+        header, row = csv.reader(io.StringIO(content, newline=""))
+        values = dict(zip(header, row, strict=True))
+        assert values["chosen pattern"] == "Batch processing"
+        assert values["part patterns"] == (
+            "Staging load: Batch processing; Cache stream: Event-driven choreography"
+        )
+
+    def test_the_chart_counts_the_patterns_of_decisions_in_force_parts_included(
+        self, facilitator_client, facilitator, team, hybrid, decision
+    ):
+        # A draft, a rejected decision and one superseded by its revisit are not in force.
+        decide_hybrid(
+            split_into_hybrid(_workshop(team, facilitator, "Draft hybrid")),
+            facilitator,
+            status="draft",
+        )
+        rejected = decide_hybrid(
+            split_into_hybrid(_workshop(team, facilitator, "Refused hybrid")),
+            facilitator,
+            status="draft",
+        )
+        decision_transition(decision=rejected, to_status="rejected", by=facilitator)
+        revisit = decision_revisit(decision=decision, by=facilitator)
+        successor = _decide_all(revisit, facilitator, "streaming")
+        decision_transition(decision=successor, to_status="accepted", by=facilitator)
+
+        content = page(facilitator_client, HISTORY)
+        counts = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', content))
+        # The successor chose streaming for its whole and both parts: one decision.
+        assert counts == {"Real-time streaming": "1"}
+        assert "4 decisions" in content
+        caption = content.split('id="chart-caption"')[1].split("</p>")[0]
+        assert "decisions in force" in caption
+        assert "Counts accepted decisions only" in caption
+        assert "superseded, deprecated or rejected" in caption
+
+    def test_a_hybrid_counts_once_under_each_pattern_it_chose(
+        self, facilitator_client, facilitator, team, decision
+    ):
+        other = decide_hybrid(
+            split_into_hybrid(_workshop(team, facilitator, "Second hybrid")),
+            facilitator,
+            stream="streaming",
+        )
+        assert other.status == "accepted"
+        content = page(facilitator_client, HISTORY)
+        assert (
+            'aria-label="Decisions in force per chosen pattern, parts included: '
+            'Batch processing 2, Event-driven choreography 1, Real-time streaming 1."'
+        ) in content
+
+    def test_it_says_so_when_no_decision_is_in_force(self, facilitator_client, facilitator, hybrid):
+        decide_hybrid(hybrid, facilitator, status="proposed")
+        content = page(facilitator_client, HISTORY)
+        assert 'data-testid="pattern-chart"' not in content
+        assert "None of these decisions is in force (accepted)" in content
+
+    @pytest.mark.parametrize(
+        "words",
+        [
+            "kafka",  # a risk's mitigation
+            "bottleneck",  # a risk's title
+            "cashiers",  # a dimension note
+            "shelf cache reacts",  # a part's reason
+            "nightly load stays simple",  # the whole's reason
+        ],
+    )
+    def test_search_reads_reasons_risks_and_dimension_notes(
+        self, facilitator_client, facilitator, team, decision, words
+    ):
+        _plain_decision(team, facilitator, "Price files")
+        assert listed(page(facilitator_client, HISTORY, q=words)) == [decision.title]
+
+    def test_the_list_costs_the_same_queries_for_1_or_6_hybrids(
+        self, client, facilitator, team, decision, django_assert_max_num_queries
+    ):
+        client.force_login(facilitator)
+        with django_assert_max_num_queries(15) as one:
+            assert len(listed(page(client, HISTORY))) == 1
+        for number in range(5):
+            decide_hybrid(
+                split_into_hybrid(_workshop(team, facilitator, f"Hybrid {number}")), facilitator
+            )
+        with django_assert_max_num_queries(len(one)):
+            content = page(client, HISTORY)
+        assert len(listed(content)) == 6
+        assert content.count("<li>Cache stream: Event-driven choreography</li>") == 6
 
 
 def _workshop(team, facilitator, title: str) -> Workshop:
@@ -237,3 +367,78 @@ def _decide_all(workshop, by, pattern: str) -> Decision:
 
 def _plain_decision(team, facilitator, title: str, *, pattern: str = "batch") -> Decision:
     return _decide_all(_workshop(team, facilitator, title), facilitator, pattern)
+
+
+# --- export and import -----------------------------------------------------------------------
+
+
+class TestExportAndImport:
+    def test_an_export_imports_with_every_parts_pattern_and_reason(
+        self, facilitator_client, facilitator, outsider, decision
+    ):
+        elsewhere = team_create(name="Elsewhere", creator=facilitator)
+        imported = decision_import(
+            data=decision_to_json(decision), team=elsewhere, user=facilitator
+        )
+        assert imported.snapshot == decision.snapshot
+        assert list(imported.choices.values_list("part_name", "pattern_slug")) == [
+            ("", "batch"),
+            ("Staging load", "batch"),
+            ("Cache stream", "choreography"),
+        ]
+        assert imported.search_text == decision.search_text
+        found = listed(page(facilitator_client, HISTORY, pattern="choreography", team=elsewhere.pk))
+        assert found == [decision.title]
+        assert decision_to_json(imported)["snapshot"] == decision_to_json(decision)["snapshot"]
+
+    def test_an_older_export_without_part_reasons_still_imports_and_reads(
+        self, facilitator_client, facilitator, team, decision
+    ):
+        data = decision_to_json(decision)
+        for workflow in data["snapshot"]["workflows"]:
+            del workflow["rationale"]
+        imported = decision_import(data=data, team=team, user=facilitator)
+        content = page(facilitator_client, imported.get_absolute_url())
+        summary = content.split('data-testid="parts-summary"')[1].split("</section>")[0]
+        # One rationale then served every part: each shows it.
+        assert summary.count(WHOLE_REASON) == 3
+        assert imported.choices.count() == 3
+        url = reverse("workshops:decision-markdown", kwargs={"decision_id": imported.pk})
+        markdown = facilitator_client.get(url).content.decode()
+        assert f'Chosen option: "Event-driven choreography", because {WHOLE_REASON}.' in markdown
+
+    def test_an_import_whose_workflows_name_no_pattern_is_listed_under_its_headline(
+        self, facilitator, team, decision
+    ):
+        data = decision_to_json(decision)
+        for workflow in data["snapshot"]["workflows"]:
+            workflow["chosen"] = {}
+        imported = decision_import(data=data, team=team, user=facilitator)
+        assert list(imported.choices.values_list("part_name", "pattern_name")) == [
+            ("", "Batch processing")
+        ]
+
+
+# --- the migration ---------------------------------------------------------------------------
+
+
+def test_the_migration_backfills_choices_and_search_text_from_the_records(facilitator, decision):
+    """Records made before the migration have no choices and a narrower search text: the
+    back-fill gives them what the services now write."""
+    written = list(
+        decision.choices.values_list("position", "part_name", "pattern_slug", "pattern_name")
+    )
+    search_text = decision.search_text
+    DecisionChoice.objects.all().delete()
+    Decision.objects.filter(pk=decision.pk).update(search_text="Nightly inventory sync")
+
+    migration = importlib.import_module("workshops.migrations.0007_backfill_decision_choices")
+    migration.backfill(apps, schema_editor=None)
+
+    decision.refresh_from_db()
+    assert (
+        list(decision.choices.values_list("position", "part_name", "pattern_slug", "pattern_name"))
+        == written
+    )
+    assert decision.search_text == search_text == record_search_text(decision.snapshot)
+    assert "Kafka" in decision.search_text

@@ -16,6 +16,7 @@ from workshops.documents.json import ChangeRecord, parse_export
 from workshops.models import (
     REQUIREMENT_FIELDS,
     Decision,
+    DecisionChoice,
     RecordPdf,
     StatusChange,
     Team,
@@ -23,9 +24,12 @@ from workshops.models import (
 )
 from workshops.selectors import users_by_username, workshop_workflows
 from workshops.services.workshops import workshop_create
-from workshops.snapshot import compose_decision
+from workshops.snapshot import as_dict, as_dicts, compose_decision, recorded_choices
 
 MAX_CHANGE_NOTE = StatusChange._meta.get_field("note").max_length
+CHOICE_PART_NAME = DecisionChoice._meta.get_field("part_name").max_length
+CHOICE_SLUG = DecisionChoice._meta.get_field("pattern_slug").max_length
+CHOICE_PATTERN_NAME = DecisionChoice._meta.get_field("pattern_name").max_length
 
 
 def team_decisions_changed(*, team_id: int) -> None:
@@ -46,14 +50,47 @@ OPEN_STATUSES = (Decision.Status.DRAFT, Decision.Status.PROPOSED)
 
 
 def record_search_text(snapshot: Mapping[str, Any]) -> str:
-    """What the history's search reads of a record: its titles, descriptions and systems."""
-    workshop = snapshot.get("workshop")
-    workshop = workshop if isinstance(workshop, dict) else {}
-    parts: list[Any] = [workshop.get("title") or snapshot.get("title"), workshop.get("description")]
-    for workflow in snapshot.get("workflows") or []:
+    """What the history's search reads of a record: its titles, descriptions and systems, why
+    each pattern was chosen, the risks' titles and mitigations, and the dimension notes."""
+    workshop = as_dict(snapshot.get("workshop"))
+    parts: list[Any] = [
+        workshop.get("title") or snapshot.get("title"),
+        workshop.get("description"),
+        snapshot.get("rationale"),
+    ]
+    for workflow in as_dicts(snapshot.get("workflows")):
         parts += [workflow.get(key) for key in ("name", "description", "source_system")]
-        parts += [workflow.get(key) for key in ("target_system", "data_elements")]
-    return "\n".join(part for part in parts if isinstance(part, str) and part)
+        parts += [workflow.get(key) for key in ("target_system", "data_elements", "rationale")]
+        parts += as_dict(workflow.get("notes")).values()
+        for candidate in as_dicts(workflow.get("candidates")):
+            for risk in as_dicts(candidate.get("risks")):
+                parts += [risk.get("title"), risk.get("mitigation")]
+    # A part's reason repeats the whole's in records from before per-part reasons: once is enough.
+    return "\n".join(dict.fromkeys(part for part in parts if isinstance(part, str) and part))
+
+
+def _choices_write(decision: Decision) -> None:
+    """Index the pattern of every workflow of the decision's record (whole and parts)."""
+    decision.choices.all().delete()
+    DecisionChoice.objects.bulk_create(
+        DecisionChoice(
+            decision=decision,
+            position=choice.position,
+            part_name=_fit(choice.part_name, CHOICE_PART_NAME),
+            pattern_slug=_fit(choice.pattern_slug, CHOICE_SLUG),
+            pattern_name=_fit(choice.pattern_name, CHOICE_PATTERN_NAME),
+        )
+        for choice in recorded_choices(
+            decision.snapshot,
+            headline_slug=decision.chosen_pattern,
+            headline_name=decision.chosen_pattern_name,
+        )
+    )
+
+
+def _fit(text: str, length: int) -> str:
+    # Imported records may carry anything: PostgreSQL refuses what is longer than the column.
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @transaction.atomic
@@ -94,6 +131,7 @@ def decision_record(
     decision.search_text = record_search_text(decision.snapshot)
     is_new = decision.pk is None
     decision.save()
+    _choices_write(decision)
     team_decisions_changed(team_id=decision.team_id)
     if is_new and decision.supersedes_id:
         # The older record lists its successors: its cached drawing must be redrawn.
@@ -215,6 +253,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
         supersedes=superseded,
         created_by=user,
     )
+    _choices_write(decision)
     # auto_now_add ignores a value given on create; the record keeps its original date.
     Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
     decision.created_at = record.created_at
