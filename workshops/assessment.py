@@ -73,6 +73,8 @@ class CandidateAssessment:
     pitfalls: tuple[Pitfall, ...]
     tco: TcoBreakdown
     risks: tuple
+    # What the group estimated, or None while the catalogue's default cost stands in.
+    estimate: CostInputs | None = None
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,9 @@ def assess_workflow(
             continue  # removed from the catalogue since it was picked
         pitfalls = evaluate(requirements, patterns, chosen=slug).pitfalls if requirements else ()
         cost = costs.get(slug)
+        estimate = None
         if cost is not None:
-            inputs = CostInputs(
+            inputs = estimate = CostInputs(
                 monthly_infrastructure=cost.monthly_infrastructure,
                 training=cost.training,
                 incident_hours_per_month=Decimal(cost.incident_hours_per_month),
@@ -155,7 +158,9 @@ def assess_workflow(
         tco = three_year_tco(inputs)
         risks = tuple(r for r in workflow.risks.all() if r.pattern_slug == slug)
         candidates.append(
-            CandidateAssessment(pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks)
+            CandidateAssessment(
+                pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks, estimate=estimate
+            )
         )
     totals = {c.pattern.slug: c.tco for c in candidates}
 

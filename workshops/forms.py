@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from patterns.matching import PatternSpec
 from workshops.models import (
+    MAX_FIGURE,
     REQUIREMENT_FIELDS,
     Decision,
     Participant,
@@ -53,11 +54,6 @@ def plain_number(value: float) -> str:
     """A number as people write it: 5000000 and 0.15, never 5000000.0 or 5e+06."""
     text = format(Decimal(repr(value)), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-# The largest figure a phase's number field takes: far beyond any real workflow, and small
-# enough that every figure derived from it (seconds, records per day, growth) stays finite.
-MAX_FIGURE = 10**12
 
 
 class PlainNumberInput(forms.NumberInput):

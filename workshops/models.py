@@ -170,6 +170,10 @@ class Coupling(models.TextChoices):
     TIGHT = "tight", "Tight"
 
 
+# The largest figure a workflow's number field takes: far beyond any real workflow, and small
+# enough that every figure derived from it (seconds, records per day, growth) stays finite.
+MAX_FIGURE = 10**12
+
 # What phase 1 records about a workflow (besides its name): copied into the parts of a
 # split, and pre-filled when a decision is revisited.
 REQUIREMENT_FIELDS = (

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
-from workshops.models import Decision, Participant, Workflow, Workshop
+from workshops.models import (
+    MAX_FIGURE,
+    REQUIREMENT_FIELDS,
+    CostEstimate,
+    Decision,
+    Participant,
+    Risk,
+    Workflow,
+    Workshop,
+)
+from workshops.rules.economics import MONTHS, CostInputs
 
 SCHEMA = "parsecgo.decision/1"
 
@@ -34,6 +48,17 @@ def ranking_as_data(result: MatchResult | None) -> list[dict[str, Any]]:
         }
         for fit in (result.ranking if result else ())
     ]
+
+
+def _estimate(inputs: CostInputs | None) -> dict[str, str] | None:
+    if inputs is None:
+        return None
+    return {
+        "monthly_infrastructure": _money(inputs.monthly_infrastructure),
+        "training": _money(inputs.training),
+        "incident_hours_per_month": str(inputs.incident_hours_per_month),
+        "hourly_rate": _money(inputs.hourly_rate),
+    }
 
 
 def _workflow_snapshot(
@@ -101,6 +126,9 @@ def _workflow_snapshot(
                     }
                     for r in sorted(c.risks, key=lambda r: r.rank)
                 ],
+                # The group's estimate (None: the catalogue's default cost stood in), so that a
+                # revisit starts from the same figures.
+                "estimate": _estimate(c.estimate),
                 "tco": {
                     "infrastructure": _money(c.tco.infrastructure),
                     "training": _money(c.tco.training),
@@ -328,3 +356,156 @@ def recorded_choices(
     if not choices and headline_slug:
         choices.append(RecordedChoice(0, "", headline_slug, headline_name or headline_slug))
     return choices
+
+
+# --- what a revisit starts from ---
+
+
+@dataclass(frozen=True)
+class RecordedWorkflow:
+    """A workflow of a record as rows to write again: values its models accept."""
+
+    name: str
+    is_part: bool
+    fields: dict[str, Any]  # Workflow: requirements, profile, dimension notes, candidates
+    risks: tuple[dict[str, Any], ...]  # Risk, without the workflow
+    estimates: tuple[dict[str, Any], ...]  # CostEstimate, without the workflow
+
+
+DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
+# Figures a workflow must have above zero (the engine divides by them or compares with them).
+ABOVE_ZERO = frozenset({"latency_value", "growth_factor"})
+ROLES = {label: value for value, label in Participant.Role.choices}
+INVOLVEMENTS = {
+    "decision_makers": Participant.Involvement.DECISION_MAKER,
+    "consulted": Participant.Involvement.CONSULTED,
+    "informed": Participant.Involvement.INFORMED,
+}
+
+
+def recorded_workflows(record: Mapping[str, Any]) -> list[RecordedWorkflow]:
+    """The record's workflows, the whole first, as a new workshop would hold them."""
+    workflows = []
+    for entry in as_dicts(record.get("workflows")):
+        candidates = as_dicts(entry.get("candidates"))
+        fields: dict[str, Any] = {
+            name: entry[name]
+            for name in REQUIREMENT_FIELDS
+            if name in entry and name not in ("latency_unit", "volume_unit")
+        }
+        for key in ("latency", "volume"):
+            measure = as_dict(entry.get(key))
+            fields |= {f"{key}_value": measure.get("value"), f"{key}_unit": measure.get("unit")}
+        for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
+            fields[name] = as_dict(entry.get("delay_answers")).get(key)
+        profile, notes = as_dict(entry.get("profile")), as_dict(entry.get("notes"))
+        for dimension in DIMENSIONS:
+            fields[dimension] = profile.get(dimension)
+            fields[f"{dimension}_notes"] = notes.get(dimension)
+        fields["candidates"] = [c.get("pattern") for c in candidates]
+        name = " ".join(as_text(entry.get("name")).split()).replace("\x00", "")
+        workflows.append(
+            RecordedWorkflow(
+                name=name[: Workflow._meta.get_field("name").max_length] or "Part",
+                is_part=bool(entry.get("is_part")),
+                fields=_accepted(Workflow, fields),
+                risks=_recorded_risks(candidates),
+                estimates=tuple(
+                    estimate
+                    for candidate in candidates
+                    if (estimate := _recorded_estimate(candidate))
+                ),
+            )
+        )
+    return workflows
+
+
+def recorded_people(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The attendees as Participant values (a role the record names unknown here is "other")."""
+    people = []
+    groups = as_dict(record.get("people"))
+    for group, involvement in INVOLVEMENTS.items():
+        for person in as_dicts(groups.get(group)):
+            values = {
+                "name": " ".join(as_text(person.get("name")).split()),
+                "role": ROLES.get(as_text(person.get("role")), Participant.Role.OTHER),
+                "involvement": involvement,
+            }
+            if len(accepted := _accepted(Participant, values)) == len(values):
+                people.append(accepted)
+    return people
+
+
+def _recorded_risks(candidates: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    risks: dict[tuple[str, int], dict[str, Any]] = {}
+    for candidate in candidates:
+        for risk in as_dicts(candidate.get("risks")):
+            values = _accepted(
+                Risk,
+                {
+                    "pattern_slug": candidate.get("pattern"),
+                    "rank": risk.get("rank"),
+                    "title": risk.get("title"),
+                    "likelihood": risk.get("likelihood"),
+                    "impact": risk.get("impact"),
+                    "mitigation": risk.get("mitigation") or "",
+                    "raised_by": risk.get("raised_by"),
+                    "pitfall_slug": risk.get("pitfall") or "",
+                },
+            )
+            if len(values) == 8:  # one rank of one candidate once: the first wins
+                risks.setdefault((values["pattern_slug"], values["rank"]), values)
+    return tuple(risks.values())
+
+
+def _recorded_estimate(candidate: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The candidate's cost inputs; a record from before they were kept gives them back from
+    its three-year figures (incident response at the default hourly rate of $100)."""
+    estimate = as_dict(candidate.get("estimate"))
+    if not estimate and "estimate" not in candidate:
+        estimate = _estimate_from_tco(as_dict(candidate.get("tco")))
+    if not estimate:
+        return None
+    values = _accepted(CostEstimate, {"pattern_slug": candidate.get("pattern"), **estimate})
+    return values if len(values) == 5 else None
+
+
+def _estimate_from_tco(tco: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        infrastructure, training, incidents = (
+            Decimal(as_text(tco.get(key))) for key in ("infrastructure", "training", "incidents")
+        )
+    except InvalidOperation:
+        return {}
+    rate = Decimal("100")
+    return {
+        "monthly_infrastructure": (infrastructure / MONTHS).quantize(Decimal("0.01")),
+        "training": training,
+        "incident_hours_per_month": (incidents / MONTHS / rate).quantize(Decimal("0.1")),
+        "hourly_rate": rate,
+    }
+
+
+def _accepted(model: type[Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values `model`'s fields accept, cleaned; the others are left out."""
+    kept = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        # The JSON fields (compliance regimes, candidates) hold lists of words.
+        words = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if isinstance(field, JSONField) and not words:
+            continue
+        if isinstance(value, str) and "\x00" in value:
+            continue  # PostgreSQL refuses NUL in text
+        try:
+            value = field.clean(value, None)
+        except (ValidationError, TypeError):
+            continue
+        if isinstance(value, float) and not (
+            math.isfinite(value)
+            and 0 <= value <= MAX_FIGURE
+            and (value > 0 or name not in ABOVE_ZERO)
+        ):
+            continue
+        kept[name] = value
+    return kept

@@ -1,12 +1,14 @@
-"""Hybrid decisions: a reason per part, the parts on the record, its PDF and Markdown, and a
-history that knows every part's pattern."""
+"""Hybrid decisions: a reason per part, the parts on the record, its PDF and Markdown, a
+revisit that carries the split, and a history that knows every part's pattern."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import importlib
 import io
 import re
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -22,9 +24,10 @@ from tests.workshops.hybrids import (
     WHOLE_REASON,
     decide_hybrid,
     split_into_hybrid,
+    update,
 )
 from workshops.documents.json import decision_to_json
-from workshops.models import Decision, DecisionChoice, Workshop
+from workshops.models import Decision, DecisionChoice, Risk, Workshop
 from workshops.services.decisions import (
     decision_import,
     decision_record,
@@ -233,6 +236,132 @@ class TestRecord:
         ) in outcome
 
 
+# --- revisiting ------------------------------------------------------------------------------
+
+
+class TestRevisit:
+    def test_revisiting_a_hybrid_carries_the_split_from_the_record(
+        self, facilitator_client, facilitator, hybrid, decision
+    ):
+        # The old workshop changes after the decision: the revisit reads the record.
+        update(hybrid.stream, {"target_system": "Changed later", "candidates": ["streaming"]})
+        Risk.objects.filter(workflow=hybrid.stream).delete()
+        url = reverse("workshops:decision-revisit", kwargs={"decision_id": decision.pk})
+        response = facilitator_client.post(url)
+
+        workshop = Workshop.objects.exclude(pk=hybrid.workshop.pk).get()
+        assert response["Location"] == workshop.get_absolute_url()
+        assert workshop.revisits == decision
+        whole = workshop.workflows.get(parent=None)
+        staging, stream = whole.parts.order_by("position")
+        assert (staging.name, stream.name) == ("Staging load", "Cache stream")
+        assert (whole.source_system, whole.trigger, whole.latency_value) == (
+            "Store POS",
+            "scheduled",
+            24,
+        )
+        assert whole.trigger_notes.startswith("The load starts once the cashiers")
+        assert (stream.target_system, stream.latency_value, stream.latency_unit) == (
+            "Shelf caches",
+            2,
+            "seconds",
+        )
+        assert (stream.trigger, stream.granularity, stream.failure) == (
+            "event",
+            "record",
+            "dead_letter",
+        )
+        assert stream.consistency_notes == "A shelf may show the old count for a few seconds."
+        assert stream.candidates == ["choreography", "streaming"]
+        assert staging.candidates == ["batch"]
+
+    def test_revisiting_carries_the_risks_costs_and_attendees(self, facilitator, hybrid, decision):
+        workshop = decision_revisit(decision=decision, by=facilitator)
+        stream = workshop.workflows.get(name="Cache stream")
+        risks = list(
+            stream.risks.order_by("rank").values_list("pattern_slug", "rank", "title", "mitigation")
+        )
+        assert risks == [
+            (
+                "choreography",
+                1,
+                "The event bus becomes the bottleneck",
+                "Partition the topics on Kafka and add consumers per region.",
+            ),
+            (
+                "choreography",
+                2,
+                "A lost event leaves a cache stale",
+                "Park failures in a dead-letter queue and replay them.",
+            ),
+        ]
+        cost = stream.costs.get(pattern_slug="choreography")
+        assert (cost.monthly_infrastructure, cost.training) == (Decimal("800"), Decimal("5000"))
+        assert (cost.incident_hours_per_month, cost.hourly_rate) == (Decimal("4.5"), Decimal("120"))
+        # No estimate was entered for streaming: the catalogue's default still stands in.
+        assert not stream.costs.filter(pattern_slug="streaming").exists()
+        assert workshop.workflows.get(name="Staging load").risks.get().title == (
+            "The load overruns its window"
+        )
+        people = list(workshop.participants.values_list("name", "role", "involvement"))
+        assert people == [
+            ("Dana", "operations", "decision_maker"),
+            ("Sam", "security", "consulted"),
+            ("Ivy", "business", "informed"),
+        ]
+
+    def test_the_revisited_workshop_draws_the_same_costs_and_risks_on_its_draft(
+        self, facilitator_client, facilitator, decision
+    ):
+        workshop = decision_revisit(decision=decision, by=facilitator)
+        draft = _decide_all(workshop, facilitator, "batch")
+        old, new = decision.snapshot["workflows"][2], draft.snapshot["workflows"][2]
+        assert [c["tco"] for c in new["candidates"]] == [c["tco"] for c in old["candidates"]]
+        assert [c["risks"] for c in new["candidates"]] == [c["risks"] for c in old["candidates"]]
+
+    def test_an_older_record_gives_back_its_costs_from_its_three_year_figures(
+        self, facilitator, decision
+    ):
+        older = copy.deepcopy(decision.snapshot)
+        for workflow in older["workflows"]:
+            for candidate in workflow["candidates"]:
+                del candidate["estimate"]  # records from before the inputs were kept
+        Decision.objects.filter(pk=decision.pk).update(snapshot=older)
+        decision.refresh_from_db()
+        workshop = decision_revisit(decision=decision, by=facilitator)
+        cost = workshop.workflows.get(name="Staging load").costs.get()
+        # 400 a month and 1 incident hour a month at $100: the default rate gives them back.
+        assert (cost.monthly_infrastructure, cost.incident_hours_per_month, cost.hourly_rate) == (
+            Decimal("400"),
+            Decimal("1"),
+            Decimal("100"),
+        )
+
+    def test_a_garbled_imported_record_revisits_without_what_it_cannot_use(
+        self, facilitator, team, decision
+    ):
+        data = decision_to_json(decision)
+        stream = data["snapshot"]["workflows"][2]
+        stream["latency"] = {"value": "soon", "unit": "fortnights"}
+        stream["profile"]["trigger"] = "telepathy"
+        stream["name"] = "x" * 500
+        stream["candidates"][0]["risks"][0]["likelihood"] = 9
+        stream["candidates"][0]["estimate"]["hourly_rate"] = "-5"
+        data["snapshot"]["people"]["consulted"] = [{"name": "", "role": "Security"}, "Sam"]
+        imported = decision_import(data=data, team=team, user=facilitator)
+
+        workshop = decision_revisit(decision=imported, by=facilitator)
+        part = workshop.workflows.get(position=2)
+        assert len(part.name) == 200
+        assert (part.latency_value, part.latency_unit, part.trigger) == (None, "minutes", "")
+        assert part.granularity == "record"
+        assert list(part.risks.values_list("title", flat=True)) == [
+            "A lost event leaves a cache stale"
+        ]
+        assert not part.costs.exists()
+        assert list(workshop.participants.values_list("name", flat=True)) == ["Dana", "Ivy"]
+
+
 # --- the history -----------------------------------------------------------------------------
 
 
@@ -397,6 +526,8 @@ class TestExportAndImport:
         data = decision_to_json(decision)
         for workflow in data["snapshot"]["workflows"]:
             del workflow["rationale"]
+            for candidate in workflow["candidates"]:
+                del candidate["estimate"]
         imported = decision_import(data=data, team=team, user=facilitator)
         content = page(facilitator_client, imported.get_absolute_url())
         summary = content.split('data-testid="parts-summary"')[1].split("</section>")[0]

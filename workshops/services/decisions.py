@@ -14,7 +14,6 @@ from django.utils import timezone
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops.documents.json import ChangeRecord, parse_export
 from workshops.models import (
-    REQUIREMENT_FIELDS,
     Decision,
     DecisionChoice,
     RecordPdf,
@@ -23,8 +22,16 @@ from workshops.models import (
     Workshop,
 )
 from workshops.selectors import users_by_username, workshop_workflows
-from workshops.services.workshops import workshop_create
-from workshops.snapshot import as_dict, as_dicts, compose_decision, recorded_choices
+from workshops.services.workflows import tradeoffs_restore, workflow_part_add
+from workshops.services.workshops import participant_add, workshop_create
+from workshops.snapshot import (
+    as_dict,
+    as_dicts,
+    compose_decision,
+    recorded_choices,
+    recorded_people,
+    recorded_workflows,
+)
 
 MAX_CHANGE_NOTE = StatusChange._meta.get_field("note").max_length
 CHOICE_PART_NAME = DecisionChoice._meta.get_field("part_name").max_length
@@ -189,40 +196,35 @@ def decision_transition(
     return decision
 
 
-REVISIT_FIELDS = (
-    *REQUIREMENT_FIELDS,
-    "trigger",
-    "granularity",
-    "consistency",
-    "failure",
-)
-
-
 @transaction.atomic
 def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
-    """A new workshop pre-filled from the decision's record; accepting it supersedes this one."""
-    recorded = (decision.snapshot.get("workflows") or [{}])[0]
-    fields: dict[str, Any] = {}
-    for name in REQUIREMENT_FIELDS:
-        if name in recorded:
-            fields[name] = recorded[name]
-    fields.update({k: v for k, v in (recorded.get("profile") or {}).items() if v})
-    if latency := recorded.get("latency"):
-        fields["latency_value"], fields["latency_unit"] = latency["value"], latency["unit"]
-    if volume := recorded.get("volume"):
-        fields["volume_value"], fields["volume_unit"] = volume["value"], volume["unit"]
-    for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
-        fields[name] = (recorded.get("delay_answers") or {}).get(key, "")
-    fields = {k: v for k, v in fields.items() if k in REVISIT_FIELDS and v is not None}
-    return workshop_create(
+    """A new workshop pre-filled from the decision's frozen record (the record, not the old
+    workshop, which may have changed since): the same parts, each with its requirements,
+    profile, dimension notes, candidates, risks and cost estimates, and the same attendees.
+    Accepting its outcome supersedes this decision."""
+    record = decision.snapshot
+    recorded = recorded_workflows(record)
+    whole = next((workflow for workflow in recorded if not workflow.is_part), None)
+    workshop = workshop_create(
         team=decision.team,
         title=f"{decision.title} (revisited)",
         scheduled_at=now or timezone.now(),
         facilitator=by,
         description=f"Revisits the decision “{decision.title}”.",
-        workflow_fields=fields,
+        workflow_fields=whole.fields if whole else {},
         revisits=decision,
     )
+    main = workshop.workflows.get()
+    for source in recorded:
+        workflow = (
+            main
+            if source is whole
+            else workflow_part_add(whole=main, name=source.name, fields=source.fields)
+        )
+        tradeoffs_restore(workflow=workflow, risks=source.risks, estimates=source.estimates)
+    for person in recorded_people(record):
+        participant_add(workshop=workshop, **person)
+    return workshop
 
 
 @transaction.atomic
