@@ -13,6 +13,7 @@ from patterns.evaluation import Evaluation, evaluate
 from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
 from workshops.models import Workflow
+from workshops.rules.acceptance import Readiness
 from workshops.rules.economics import CostInputs, TcoBreakdown, cheapest, three_year_tco
 from workshops.rules.latency import (
     LatencyTolerance,
@@ -102,6 +103,19 @@ class Assessment:
         to weigh, else the engine's recommendation. Phase 3 preselects it, the decide page
         proposes it, the draft PDF prints it."""
         return self.workflow.candidates[0] if self.workflow.candidates else self.recommended
+
+    @property
+    def readiness(self) -> Readiness:
+        """What accepting a decision on this workflow would be warned about."""
+        return Readiness(
+            name=self.workflow.name,
+            is_part=self.workflow.parent_id is not None,
+            verdict=self.verdict,
+            checks=len(self.checks),
+            failed_checks=tuple(check.name for check in self.checks if check.passed is False),
+            candidates=tuple(c.pattern.name for c in self.candidates),
+            candidates_without_risks=tuple(c.pattern.name for c in self.candidates if not c.risks),
+        )
 
 
 def headline_pattern(workflows: Sequence[Workflow], chosen: Mapping[int, str]) -> str:

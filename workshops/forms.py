@@ -20,6 +20,7 @@ from workshops.models import (
     Decision,
     Participant,
     Risk,
+    StatusChange,
     Team,
     Workflow,
     Workshop,
@@ -559,7 +560,7 @@ class TradeoffForm(forms.Form):
 
 class DecideForm(forms.Form):
     """The outcome: a pattern per workflow (per part for a hybrid), why for each, and when to
-    review."""
+    review; accepting despite warnings needs a reason, which the timeline keeps."""
 
     ACTIONS = (("draft", "Save as draft"), ("proposed", "Propose"), ("accepted", "Accept"))
 
@@ -574,11 +575,21 @@ class DecideForm(forms.Form):
         required=False,
     )
     review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    accept_reason = forms.CharField(
+        label="Why accept despite these warnings?",
+        max_length=StatusChange._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to accept; the status timeline keeps it.",
+    )
     action = forms.ChoiceField(choices=ACTIONS, initial="draft")
 
-    def __init__(self, *args, workflows, assessments, patterns, decision=None, **kwargs):
+    def __init__(
+        self, *args, workflows, assessments, patterns, decision=None, warnings=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.workflows = workflows
+        self.warnings = tuple(warnings)
         self.hybrid = any(w.parent_id for w in workflows)
         choices = [(p.slug, p.name) for p in patterns]
         recorded = recorded_outcomes(decision.snapshot, workflows) if decision else {}
@@ -619,6 +630,18 @@ class DecideForm(forms.Form):
             raise forms.ValidationError("Pick a review date in the future.")
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        reason = " ".join(cleaned.get("accept_reason", "").split())
+        cleaned["accept_reason"] = reason
+        if cleaned.get("action") == "accepted" and self.warnings and not reason:
+            self.add_error(
+                "accept_reason",
+                "Say why you accept despite the warnings above, or save as draft or propose "
+                "until they are dealt with.",
+            )
+        return cleaned
+
     def chosen(self) -> dict[int, str]:
         return {w.pk: self.cleaned_data[f"chosen_{w.pk}"] for w in self.workflows}
 
@@ -638,13 +661,29 @@ class DecideForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=[])
-    note = forms.CharField(max_length=300, required=False)
+    """A step along a decision's lifecycle; accepting despite warnings needs a reason."""
 
-    def __init__(self, *args, allowed, **kwargs):
+    to_status = forms.ChoiceField(label="New status", choices=[])
+    note = forms.CharField(
+        max_length=StatusChange._meta.get_field("note").max_length, required=False
+    )
+
+    def __init__(self, *args, allowed, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Decision.Status.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in sorted(allowed)]
+        self.warnings = tuple(warnings)
+        if self.warnings:
+            self.fields["note"].label = "Note (to accept: why, despite the warnings)"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["note"] = " ".join(cleaned.get("note", "").split())
+        if cleaned.get("to_status") == "accepted" and self.warnings and not cleaned["note"]:
+            self.add_error(
+                "note", "Say why you accept despite the warnings above: the timeline keeps it."
+            )
+        return cleaned
 
 
 # Decisions are recorded today or imported from the past: dates far outside these bounds are

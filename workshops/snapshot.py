@@ -24,6 +24,7 @@ from workshops.models import (
     Workflow,
     Workshop,
 )
+from workshops.rules.acceptance import Readiness
 from workshops.rules.economics import MONTHS, CostInputs
 
 SCHEMA = "parsecgo.decision/1"
@@ -356,6 +357,33 @@ def recorded_choices(
     if not choices and headline_slug:
         choices.append(RecordedChoice(0, "", headline_slug, headline_name or headline_slug))
     return choices
+
+
+def recorded_readiness(record: Mapping[str, Any]) -> tuple[Readiness, ...]:
+    """What accepting the record would be warned about, per workflow, as it was recorded."""
+    readiness = []
+    for workflow in as_dicts(record.get("workflows")):
+        validation = as_dict(workflow.get("validation"))
+        checks = as_dicts(validation.get("checks"))
+        candidates = as_dicts(workflow.get("candidates"))
+        readiness.append(
+            Readiness(
+                name=as_text(workflow.get("name")),
+                is_part=bool(workflow.get("is_part")),
+                verdict=as_text(validation.get("verdict")) or "pending",
+                checks=len(checks),
+                failed_checks=tuple(
+                    as_text(check.get("name")) for check in checks if check.get("passed") is False
+                ),
+                candidates=tuple(as_text(c.get("name") or c.get("pattern")) for c in candidates),
+                candidates_without_risks=tuple(
+                    as_text(c.get("name") or c.get("pattern"))
+                    for c in candidates
+                    if not as_dicts(c.get("risks"))
+                ),
+            )
+        )
+    return tuple(readiness)
 
 
 # --- what a revisit starts from ---
