@@ -26,7 +26,7 @@ from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, m
 from patterns.models import Pattern
 from patterns.selectors import catalogue_specs
 from tests.factories import PatternFactory, UserFactory
-from workshops.models import Decision, RecordPdf, Team, Workshop
+from workshops.models import Decision, DecisionChoice, RecordPdf, Team, Workshop
 from workshops.services.decisions import decision_revisit, team_decisions_changed
 from workshops.services.teams import team_create
 from workshops.services.workflows import workflow_split
@@ -300,6 +300,27 @@ def decision_history_ensure():
             )
         )
     Decision.objects.bulk_create(decisions, batch_size=500)
+    # What the services index from each record: the whole's pattern and, for every fifth
+    # decision (a hybrid), two parts with patterns of their own.
+    choices = []
+    for number, decision in enumerate(decisions):
+        picks = [("", decision.chosen_pattern, decision.chosen_pattern_name)]
+        if number % 5 == 0:
+            picks += [
+                (f"Part {n}", spec.slug, spec.name)
+                for n, spec in enumerate(rng.sample(specs, 2), start=1)
+            ]
+        choices += [
+            DecisionChoice(
+                decision=decision,
+                position=position,
+                part_name=part,
+                pattern_slug=slug,
+                pattern_name=name,
+            )
+            for position, (part, slug, name) in enumerate(picks)
+        ]
+    DecisionChoice.objects.bulk_create(choices, batch_size=500)
     for team_id in {d.team_id for d in decisions}:
         team_decisions_changed(team_id=team_id)
     return member

@@ -13,6 +13,7 @@ from patterns.evaluation import Evaluation, evaluate
 from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
 from workshops.models import Workflow
+from workshops.rules.acceptance import Readiness
 from workshops.rules.economics import CostInputs, TcoBreakdown, cheapest, three_year_tco
 from workshops.rules.latency import (
     LatencyTolerance,
@@ -73,6 +74,8 @@ class CandidateAssessment:
     pitfalls: tuple[Pitfall, ...]
     tco: TcoBreakdown
     risks: tuple
+    # What the group estimated, or None while the catalogue's default cost stands in.
+    estimate: CostInputs | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,19 @@ class Assessment:
         proposes it, the draft PDF prints it."""
         # Candidates still in the catalogue: one removed since it was picked is no choice.
         return self.candidates[0].pattern.slug if self.candidates else self.recommended
+
+    @property
+    def readiness(self) -> Readiness:
+        """What accepting a decision on this workflow would be warned about."""
+        return Readiness(
+            name=self.workflow.name,
+            is_part=self.workflow.parent_id is not None,
+            verdict=self.verdict,
+            checks=len(self.checks),
+            failed_checks=tuple(check.name for check in self.checks if check.passed is False),
+            candidates=tuple(c.pattern.name for c in self.candidates),
+            candidates_without_risks=tuple(c.pattern.name for c in self.candidates if not c.risks),
+        )
 
 
 def headline_pattern(workflows: Sequence[Workflow], chosen: Mapping[int, str]) -> str:
@@ -145,8 +161,9 @@ def assess_workflow(
             continue  # removed from the catalogue since it was picked
         pitfalls = evaluate(requirements, patterns, chosen=slug).pitfalls if requirements else ()
         cost = costs.get(slug)
+        estimate = None
         if cost is not None:
-            inputs = CostInputs(
+            inputs = estimate = CostInputs(
                 monthly_infrastructure=cost.monthly_infrastructure,
                 training=cost.training,
                 incident_hours_per_month=Decimal(cost.incident_hours_per_month),
@@ -162,7 +179,9 @@ def assess_workflow(
         tco = three_year_tco(inputs)
         risks = tuple(r for r in workflow.risks.all() if r.pattern_slug == slug)
         candidates.append(
-            CandidateAssessment(pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks)
+            CandidateAssessment(
+                pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks, estimate=estimate
+            )
         )
     # "Cheapest" is said only of a candidate that can work: an infeasible one is no option.
     infeasible = (

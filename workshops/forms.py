@@ -15,15 +15,18 @@ from django.utils import timezone
 
 from patterns.matching import PatternSpec
 from workshops.models import (
+    MAX_FIGURE,
     REQUIREMENT_FIELDS,
     Decision,
     Participant,
     Risk,
+    StatusChange,
     Team,
     Workflow,
     Workshop,
 )
 from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
+from workshops.snapshot import recorded_outcomes
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
 
@@ -52,11 +55,6 @@ def plain_number(value: float) -> str:
     """A number as people write it: 5000000 and 0.15, never 5000000.0 or 5e+06."""
     text = format(Decimal(repr(value)), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-# The largest figure a phase's number field takes: far beyond any real workflow, and small
-# enough that every figure derived from it (seconds, records per day, growth) stays finite.
-MAX_FIGURE = 10**12
 
 
 class PlainNumberInput(forms.NumberInput):
@@ -569,7 +567,8 @@ class TradeoffForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    """The outcome: a pattern per workflow (per part for a hybrid), why, and when to review."""
+    """The outcome: a pattern per workflow (per part for a hybrid), why for each, and when to
+    review; accepting despite warnings needs a reason, which the timeline keeps."""
 
     ACTIONS = (("draft", "Save as draft"), ("proposed", "Propose"), ("accepted", "Accept"))
 
@@ -584,18 +583,25 @@ class DecideForm(forms.Form):
         required=False,
     )
     review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    accept_reason = forms.CharField(
+        label="Why accept despite these warnings?",
+        max_length=StatusChange._meta.get_field("note").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to accept; the status timeline keeps it.",
+    )
     action = forms.ChoiceField(choices=ACTIONS, initial="draft")
 
-    def __init__(self, *args, workflows, assessments, patterns, decision=None, **kwargs):
+    def __init__(
+        self, *args, workflows, assessments, patterns, decision=None, warnings=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.workflows = workflows
+        self.warnings = tuple(warnings)
+        self.hybrid = any(w.parent_id for w in workflows)
         choices = [(p.slug, p.name) for p in patterns]
-        recorded = {}
+        recorded = recorded_outcomes(decision.snapshot, workflows) if decision else {}
         if decision is not None:
-            for workflow, data in zip(
-                workflows, decision.snapshot.get("workflows", []), strict=False
-            ):
-                recorded[workflow.pk] = (data.get("chosen") or {}).get("pattern")
             self.initial.update(
                 rationale=decision.rationale,
                 consequences=decision.consequences,
@@ -604,12 +610,27 @@ class DecideForm(forms.Form):
         else:
             self.initial["review_date"] = timezone.localdate() + timedelta(days=365)
         for workflow, assessment in zip(workflows, assessments, strict=True):
+            chosen, because = recorded.get(workflow.pk, ("", ""))
             name = f"chosen_{workflow.pk}"
+            if not workflow.parent_id:
+                label = "Pattern for the whole workflow" if self.hybrid else "Chosen pattern"
+            else:
+                label = f"Pattern for {workflow.name}"
             self.fields[name] = forms.ChoiceField(
-                label=f"Pattern for {workflow.name}" if workflow.parent_id else "Chosen pattern",
-                choices=[("", "Choose a pattern")] + choices,
+                label=label, choices=[("", "Choose a pattern")] + choices
             )
-            self.initial[name] = recorded.get(workflow.pk) or assessment.default_choice
+            self.initial[name] = chosen or assessment.default_choice
+            if workflow.parent_id:
+                self.fields[f"rationale_{workflow.pk}"] = forms.CharField(
+                    label=f"{workflow.name}: chosen because…",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Finish “Chosen option: X, because …” for this part alone.",
+                )
+                self.initial[f"rationale_{workflow.pk}"] = because
+        if self.hybrid:
+            whole = self.fields["rationale"]
+            whole.label = "The whole workflow: chosen because…"
+            whole.help_text = "Finish “Chosen option: X, because …” for the approach as a whole."
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
@@ -617,21 +638,60 @@ class DecideForm(forms.Form):
             raise forms.ValidationError("Pick a review date in the future.")
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        reason = " ".join(cleaned.get("accept_reason", "").split())
+        cleaned["accept_reason"] = reason
+        if cleaned.get("action") == "accepted" and self.warnings and not reason:
+            self.add_error(
+                "accept_reason",
+                "Say why you accept despite the warnings above, or save as draft or propose "
+                "until they are dealt with.",
+            )
+        return cleaned
+
     def chosen(self) -> dict[int, str]:
         return {w.pk: self.cleaned_data[f"chosen_{w.pk}"] for w in self.workflows}
 
-    def chosen_fields(self):
-        return [self[f"chosen_{w.pk}"] for w in self.workflows]
+    def part_rationales(self) -> dict[int, str]:
+        return {w.pk: self.cleaned_data[f"rationale_{w.pk}"] for w in self.workflows if w.parent_id}
+
+    def outcome_fields(self) -> list[tuple[Workflow, forms.BoundField, forms.BoundField]]:
+        """Each workflow with its pattern and its reason, the whole first."""
+        return [
+            (
+                w,
+                self[f"chosen_{w.pk}"],
+                self[f"rationale_{w.pk}"] if w.parent_id else self["rationale"],
+            )
+            for w in self.workflows
+        ]
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=[])
-    note = forms.CharField(max_length=300, required=False)
+    """A step along a decision's lifecycle; accepting despite warnings needs a reason."""
 
-    def __init__(self, *args, allowed, **kwargs):
+    to_status = forms.ChoiceField(label="New status", choices=[])
+    note = forms.CharField(
+        max_length=StatusChange._meta.get_field("note").max_length, required=False
+    )
+
+    def __init__(self, *args, allowed, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Decision.Status.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in sorted(allowed)]
+        self.warnings = tuple(warnings)
+        if self.warnings:
+            self.fields["note"].label = "Note (to accept: why, despite the warnings)"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["note"] = " ".join(cleaned.get("note", "").split())
+        if cleaned.get("to_status") == "accepted" and self.warnings and not cleaned["note"]:
+            self.add_error(
+                "note", "Say why you accept despite the warnings above: the timeline keeps it."
+            )
+        return cleaned
 
 
 # Decisions are recorded today or imported from the past: dates far outside these bounds are

@@ -170,6 +170,10 @@ class Coupling(models.TextChoices):
     TIGHT = "tight", "Tight"
 
 
+# The largest figure a workflow's number field takes: far beyond any real workflow, and small
+# enough that every figure derived from it (seconds, records per day, growth) stays finite.
+MAX_FIGURE = 10**12
+
 # What phase 1 records about a workflow (besides its name): copied into the parts of a
 # split, and pre-filled when a decision is revisited.
 REQUIREMENT_FIELDS = (
@@ -368,8 +372,8 @@ class Decision(models.Model):
     )
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    # The pattern chosen for the whole workflow (the first part's, for a hybrid): what the
-    # history filters and counts by.
+    # The headline: the pattern chosen for the whole workflow (for a hybrid whose whole has
+    # none, the first part's). Every part's pattern is in `choices`.
     chosen_pattern = models.SlugField(blank=True)
     chosen_pattern_name = models.CharField(max_length=80, blank=True)
     rationale = models.TextField(blank=True)
@@ -379,7 +383,7 @@ class Decision(models.Model):
     # The full record, frozen: once accepted it never changes, whatever happens to the
     # workshop or the catalogue afterwards.
     snapshot = models.JSONField(default=dict)
-    # Searchable text (title, systems, description), kept beside the snapshot.
+    # Searchable text (services.decisions.record_search_text), kept beside the snapshot.
     search_text = models.TextField(blank=True)
     supersedes = models.ForeignKey(
         "self",
@@ -408,6 +412,34 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:decision-detail", kwargs={"decision_id": self.pk})
+
+
+class DecisionChoice(models.Model):
+    """The pattern a decision chose for its whole workflow or for one part of a hybrid: what
+    the history filters, counts and lists by. Written from the frozen record whenever a
+    decision is recorded or imported, never edited on its own."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()  # the workflow's place in the record
+    part_name = models.CharField(max_length=200, blank=True)  # blank: the whole workflow
+    pattern_slug = models.SlugField(db_index=False)  # the index below starts with it
+    pattern_name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["pattern_slug", "decision"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "position"], name="unique_decision_choice_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_name or 'whole'}: {self.pattern_name}"
+
+    @property
+    def is_part(self) -> bool:
+        return bool(self.part_name)
 
 
 class StatusChange(models.Model):

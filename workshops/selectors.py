@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from workshops.models import (
     Decision,
+    DecisionChoice,
     Membership,
     Participant,
     RecordPdf,
@@ -179,7 +180,10 @@ def decisions_filtered(
     for word in filters.words:
         decisions = decisions.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
     if filters.pattern:
-        decisions = decisions.filter(chosen_pattern=filters.pattern)
+        # The headline or any part: filtering by choreography finds a hybrid one of whose
+        # parts chose it.
+        chose = DecisionChoice.objects.filter(decision=OuterRef("pk"), pattern_slug=filters.pattern)
+        decisions = decisions.filter(Q(chosen_pattern=filters.pattern) | Exists(chose))
     if filters.status:
         decisions = decisions.filter(status=filters.status)
     if filters.team_id:
@@ -197,10 +201,36 @@ def decisions_filtered(
 
 
 def pattern_counts(decisions: QuerySet[Decision]) -> list[tuple[str, int]]:
-    """How many of `decisions` chose each pattern, most chosen first, in one query."""
+    """How many of `decisions` in force (accepted) chose each pattern, for the whole workflow
+    or for a part, most chosen first, in one query. A hybrid counts once under each pattern
+    it chose."""
+    in_force = decisions.filter(status=Decision.Status.ACCEPTED).order_by().values("pk")
     return list(
-        decisions.order_by()
-        .values_list("chosen_pattern_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "chosen_pattern_name")
+        DecisionChoice.objects.filter(decision__in=in_force)
+        .order_by()
+        .values_list("pattern_name")
+        .annotate(n=Count("decision", distinct=True))
+        .order_by("-n", "pattern_name")
     )
+
+
+def decision_parts(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """`decisions` with the patterns their parts chose, for a list that names them."""
+    return decisions.prefetch_related(
+        Prefetch("choices", queryset=DecisionChoice.objects.exclude(part_name=""), to_attr="parts")
+    )
+
+
+def decision_part_patterns(decisions: QuerySet[Decision]) -> dict[int, list[tuple[str, str]]]:
+    """The (part, pattern) pairs of every hybrid among `decisions`, by decision id, in one
+    query: the CSV streams the decisions and looks their parts up here."""
+    parts: dict[int, list[tuple[str, str]]] = {}
+    rows = (
+        DecisionChoice.objects.filter(decision__in=decisions.order_by().values("pk"))
+        .exclude(part_name="")
+        .order_by("decision_id", "position")
+        .values_list("decision_id", "part_name", "pattern_name")
+    )
+    for decision_id, part, pattern in rows:
+        parts.setdefault(decision_id, []).append((part, pattern))
+    return parts

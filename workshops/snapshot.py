@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
-from workshops.models import Decision, Participant, Workflow, Workshop
+from workshops.models import (
+    MAX_FIGURE,
+    REQUIREMENT_FIELDS,
+    CostEstimate,
+    Decision,
+    Participant,
+    Risk,
+    Workflow,
+    Workshop,
+)
+from workshops.rules.acceptance import Readiness
+from workshops.rules.economics import MONTHS, CostInputs
 
 SCHEMA = "parsecgo.decision/1"
 
@@ -35,7 +51,20 @@ def ranking_as_data(result: MatchResult | None) -> list[dict[str, Any]]:
     ]
 
 
-def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str, str]) -> dict:
+def _estimate(inputs: CostInputs | None) -> dict[str, str] | None:
+    if inputs is None:
+        return None
+    return {
+        "monthly_infrastructure": _money(inputs.monthly_infrastructure),
+        "training": _money(inputs.training),
+        "incident_hours_per_month": str(inputs.incident_hours_per_month),
+        "hourly_rate": _money(inputs.hourly_rate),
+    }
+
+
+def _workflow_snapshot(
+    view: Assessment, chosen: str | None, names: Mapping[str, str], rationale: str
+) -> dict:
     workflow = view.workflow
     result = view.evaluation.result if view.evaluation else None
     return {
@@ -98,6 +127,9 @@ def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str,
                     }
                     for r in sorted(c.risks, key=lambda r: r.rank)
                 ],
+                # The group's estimate (None: the catalogue's default cost stood in), so that a
+                # revisit starts from the same figures.
+                "estimate": _estimate(c.estimate),
                 "tco": {
                     "infrastructure": _money(c.tco.infrastructure),
                     "training": _money(c.tco.training),
@@ -118,6 +150,9 @@ def _workflow_snapshot(view: Assessment, chosen: str | None, names: Mapping[str,
         ],
         "cheapest": view.cheapest,
         "chosen": {"pattern": chosen or "", "name": names.get(chosen or "", "")},
+        # "Chosen option: X, because …" for this workflow: a part's own reason; the whole's is
+        # the decision's rationale.
+        "rationale": rationale,
         "validation": {
             "data_subset": workflow.prototype_data_subset,
             "targets": {
@@ -168,10 +203,12 @@ def build_snapshot(
     default_costs: Mapping[str, Decimal],
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str],
     consequences: str,
     review_date: str | None,
 ) -> dict[str, Any]:
-    """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug."""
+    """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug,
+    `part_rationales` each part's id to why its pattern was chosen."""
     names = {p.slug: p.name for p in patterns}
     return {
         "schema": SCHEMA,
@@ -186,7 +223,10 @@ def build_snapshot(
         "people": _people(list(workshop.participants.all())),
         "workflows": [
             _workflow_snapshot(
-                assess_workflow(workflow, patterns, default_costs), chosen.get(workflow.pk), names
+                assess_workflow(workflow, patterns, default_costs),
+                chosen.get(workflow.pk),
+                names,
+                part_rationales.get(workflow.pk, "") if workflow.parent_id else rationale,
             )
             for workflow in workflows
         ],
@@ -205,12 +245,14 @@ def compose_decision(
     default_costs: Mapping[str, Decimal],
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str] | None = None,
     consequences: str,
     review_date: date | None,
 ) -> Decision:
     """Write the workshop's current state into `decision` (saved or not, nothing is saved
     here): its title, headline pattern, outcome, the link to what it revisits, and the
-    frozen record."""
+    frozen record. `rationale` is the whole workflow's (the headline's); a hybrid's parts
+    have theirs in `part_rationales`, by workflow id."""
     main = headline_pattern(workflows, chosen)
     decision.title = workshop.title
     decision.chosen_pattern = main
@@ -226,7 +268,272 @@ def compose_decision(
         default_costs=default_costs,
         chosen=chosen,
         rationale=rationale,
+        part_rationales=part_rationales or {},
         consequences=consequences,
         review_date=review_date.isoformat() if review_date else None,
     )
     return decision
+
+
+# --- reading a record back -----------------------------------------------------------------
+# Imported records only guarantee the snapshot's outline (documents.json checks it): every
+# reader below takes what it finds and passes over what it cannot use.
+
+
+def as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def as_dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in as_list(value) if isinstance(item, dict)]
+
+
+def recorded_rationale(record: Mapping[str, Any], workflow: Mapping[str, Any]) -> str:
+    """Why the workflow's pattern was chosen; records from before per-part reasons have one
+    rationale for every workflow."""
+    if "rationale" in workflow:
+        return as_text(workflow.get("rationale"))
+    return as_text(record.get("rationale"))
+
+
+def recorded_outcomes(
+    record: Mapping[str, Any], workflows: Sequence[Workflow]
+) -> dict[int, tuple[str, str]]:
+    """The pattern and reason the record gives each of the workshop's workflows, by id. A
+    workflow is found by its name (a part added or removed since moves the others' places);
+    the whole, by being the whole, in case it was renamed."""
+    entries = as_dicts(record.get("workflows"))
+    found = {}
+    for workflow in workflows:
+        is_part = workflow.parent_id is not None
+        same_kind = [e for e in entries if bool(e.get("is_part")) == is_part]
+        named = [e for e in same_kind if e.get("name") == workflow.name]
+        entry = (named or ([] if is_part else same_kind) or [None])[0]
+        if entry is not None:
+            chosen = as_text(as_dict(entry.get("chosen")).get("pattern"))
+            found[workflow.pk] = (chosen, recorded_rationale(record, entry))
+    return found
+
+
+@dataclass(frozen=True)
+class RecordedChoice:
+    """The pattern a record chose for one of its workflows."""
+
+    position: int
+    part_name: str  # "" for the whole workflow
+    pattern_slug: str
+    pattern_name: str
+
+
+def recorded_choices(
+    record: Mapping[str, Any], *, headline_slug: str = "", headline_name: str = ""
+) -> list[RecordedChoice]:
+    """The pattern chosen for each workflow of the record, the whole first, then the parts.
+    A record whose workflows name no pattern (an older import) keeps its headline."""
+    choices = []
+    for position, workflow in enumerate(as_dicts(record.get("workflows"))):
+        chosen = as_dict(workflow.get("chosen"))
+        slug = as_text(chosen.get("pattern"))
+        if not slug:
+            continue
+        choices.append(
+            RecordedChoice(
+                position=position,
+                part_name=(as_text(workflow.get("name")) or f"Part {position}")
+                if workflow.get("is_part")
+                else "",
+                pattern_slug=slug,
+                pattern_name=as_text(chosen.get("name")) or slug,
+            )
+        )
+    if not choices and headline_slug:
+        choices.append(RecordedChoice(0, "", headline_slug, headline_name or headline_slug))
+    return choices
+
+
+def recorded_readiness(record: Mapping[str, Any]) -> tuple[Readiness, ...]:
+    """What accepting the record would be warned about, per workflow, as it was recorded."""
+    readiness = []
+    for workflow in as_dicts(record.get("workflows")):
+        validation = as_dict(workflow.get("validation"))
+        checks = as_dicts(validation.get("checks"))
+        candidates = as_dicts(workflow.get("candidates"))
+        readiness.append(
+            Readiness(
+                name=as_text(workflow.get("name")),
+                is_part=bool(workflow.get("is_part")),
+                verdict=as_text(validation.get("verdict")) or "pending",
+                checks=len(checks),
+                failed_checks=tuple(
+                    as_text(check.get("name")) for check in checks if check.get("passed") is False
+                ),
+                candidates=tuple(as_text(c.get("name") or c.get("pattern")) for c in candidates),
+                candidates_without_risks=tuple(
+                    as_text(c.get("name") or c.get("pattern"))
+                    for c in candidates
+                    if not as_dicts(c.get("risks"))
+                ),
+            )
+        )
+    return tuple(readiness)
+
+
+# --- what a revisit starts from ---
+
+
+@dataclass(frozen=True)
+class RecordedWorkflow:
+    """A workflow of a record as rows to write again: values its models accept."""
+
+    name: str
+    is_part: bool
+    fields: dict[str, Any]  # Workflow: requirements, profile, dimension notes, candidates
+    risks: tuple[dict[str, Any], ...]  # Risk, without the workflow
+    estimates: tuple[dict[str, Any], ...]  # CostEstimate, without the workflow
+
+
+DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
+# Figures a workflow must have above zero (the engine divides by them or compares with them).
+ABOVE_ZERO = frozenset({"latency_value", "growth_factor"})
+ROLES = {label: value for value, label in Participant.Role.choices}
+INVOLVEMENTS = {
+    "decision_makers": Participant.Involvement.DECISION_MAKER,
+    "consulted": Participant.Involvement.CONSULTED,
+    "informed": Participant.Involvement.INFORMED,
+}
+
+
+def recorded_workflows(record: Mapping[str, Any]) -> list[RecordedWorkflow]:
+    """The record's workflows, the whole first, as a new workshop would hold them."""
+    workflows = []
+    for entry in as_dicts(record.get("workflows")):
+        candidates = as_dicts(entry.get("candidates"))
+        fields: dict[str, Any] = {
+            name: entry[name]
+            for name in REQUIREMENT_FIELDS
+            if name in entry and name not in ("latency_unit", "volume_unit")
+        }
+        for key in ("latency", "volume"):
+            measure = as_dict(entry.get(key))
+            fields |= {f"{key}_value": measure.get("value"), f"{key}_unit": measure.get("unit")}
+        for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
+            fields[name] = as_dict(entry.get("delay_answers")).get(key)
+        profile, notes = as_dict(entry.get("profile")), as_dict(entry.get("notes"))
+        for dimension in DIMENSIONS:
+            fields[dimension] = profile.get(dimension)
+            fields[f"{dimension}_notes"] = notes.get(dimension)
+        fields["candidates"] = [c.get("pattern") for c in candidates]
+        name = " ".join(as_text(entry.get("name")).split()).replace("\x00", "")
+        workflows.append(
+            RecordedWorkflow(
+                name=name[: Workflow._meta.get_field("name").max_length] or "Part",
+                is_part=bool(entry.get("is_part")),
+                fields=_accepted(Workflow, fields),
+                risks=_recorded_risks(candidates),
+                estimates=tuple(
+                    estimate
+                    for candidate in candidates
+                    if (estimate := _recorded_estimate(candidate))
+                ),
+            )
+        )
+    return workflows
+
+
+def recorded_people(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The attendees as Participant values (a role the record names unknown here is "other")."""
+    people = []
+    groups = as_dict(record.get("people"))
+    for group, involvement in INVOLVEMENTS.items():
+        for person in as_dicts(groups.get(group)):
+            values = {
+                "name": " ".join(as_text(person.get("name")).split()),
+                "role": ROLES.get(as_text(person.get("role")), Participant.Role.OTHER),
+                "involvement": involvement,
+            }
+            if len(accepted := _accepted(Participant, values)) == len(values):
+                people.append(accepted)
+    return people
+
+
+def _recorded_risks(candidates: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    risks: dict[tuple[str, int], dict[str, Any]] = {}
+    for candidate in candidates:
+        for risk in as_dicts(candidate.get("risks")):
+            values = _accepted(
+                Risk,
+                {
+                    "pattern_slug": candidate.get("pattern"),
+                    "rank": risk.get("rank"),
+                    "title": risk.get("title"),
+                    "likelihood": risk.get("likelihood"),
+                    "impact": risk.get("impact"),
+                    "mitigation": risk.get("mitigation") or "",
+                    "raised_by": risk.get("raised_by"),
+                    "pitfall_slug": risk.get("pitfall") or "",
+                },
+            )
+            if len(values) == 8:  # one rank of one candidate once: the first wins
+                risks.setdefault((values["pattern_slug"], values["rank"]), values)
+    return tuple(risks.values())
+
+
+def _recorded_estimate(candidate: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The candidate's cost inputs; a record from before they were kept gives them back from
+    its three-year figures (incident response at the default hourly rate of $100)."""
+    estimate = as_dict(candidate.get("estimate"))
+    if not estimate and "estimate" not in candidate:
+        estimate = _estimate_from_tco(as_dict(candidate.get("tco")))
+    if not estimate:
+        return None
+    values = _accepted(CostEstimate, {"pattern_slug": candidate.get("pattern"), **estimate})
+    return values if len(values) == 5 else None
+
+
+def _estimate_from_tco(tco: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        infrastructure, training, incidents = (
+            Decimal(as_text(tco.get(key))) for key in ("infrastructure", "training", "incidents")
+        )
+    except InvalidOperation:
+        return {}
+    rate = Decimal("100")
+    return {
+        "monthly_infrastructure": (infrastructure / MONTHS).quantize(Decimal("0.01")),
+        "training": training,
+        "incident_hours_per_month": (incidents / MONTHS / rate).quantize(Decimal("0.1")),
+        "hourly_rate": rate,
+    }
+
+
+def _accepted(model: type[Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values `model`'s fields accept, cleaned; the others are left out."""
+    kept = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        # The JSON fields (compliance regimes, candidates) hold lists of words.
+        words = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if isinstance(field, JSONField) and not words:
+            continue
+        if isinstance(value, str) and "\x00" in value:
+            continue  # PostgreSQL refuses NUL in text
+        try:
+            value = field.clean(value, None)
+        except (ValidationError, TypeError):
+            continue
+        if isinstance(value, float) and not (
+            math.isfinite(value)
+            and 0 <= value <= MAX_FIGURE
+            and (value > 0 or name not in ABOVE_ZERO)
+        ):
+            continue
+        kept[name] = value
+    return kept

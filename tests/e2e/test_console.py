@@ -81,6 +81,8 @@ def test_it_records_an_accepted_decision_and_finds_it_in_the_history(page, live_
     page.get_by_role("link", name="Decide").click()
     expect(page.get_by_label("Chosen pattern")).to_have_value("batch")
     page.get_by_label("Chosen because…").fill("the whole table must be complete by morning.")
+    # Nothing prototyped and no risk recorded: accepting asks why.
+    page.get_by_label("Why accept despite these warnings?").fill("It runs like this today.")
     page.get_by_role("button", name="Accept").click()
 
     expect(page.get_by_test_id("status")).to_have_text("Accepted")

@@ -51,7 +51,7 @@ class TestKey:
 
     def test_it_names_the_drawing_and_fits_the_stored_pdfs_column(self):
         key = DECISION_PDF.key(7, UPDATED)
-        assert key.startswith("drawing:decision-pdf:3:")
+        assert key.startswith(f"drawing:decision-pdf:{DECISION_PDF.template_version}:")
         assert len(key) <= RecordPdf._meta.get_field("source_version").max_length
 
 

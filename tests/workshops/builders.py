@@ -119,6 +119,7 @@ def decide(
     pattern: str = "batch",
     chosen: Mapping[int, str] | None = None,
     rationale: str = "it meets the nightly window at the lowest cost.",
+    part_rationales: Mapping[int, str] | None = None,
     consequences: str = "Stores see stock a day late.",
     review_date: date | None = A_YEAR_AHEAD,
     note: str = "",
@@ -130,7 +131,8 @@ def decide(
     `where` is the workshop that decides, or a team: then a new workshop called `title`
     decides, its workflow as bare as a new one. `workflow_fields` are saved on the whole
     workflow first. `chosen` maps each workflow's id to its pattern (a hybrid); without it
-    the whole workflow gets `pattern`. `note` goes with the last status change. `at`
+    the whole workflow gets `pattern`; `part_rationales` says why for each part (a hybrid's
+    parts, by workflow id). `note` goes with the last status change. `at`
     backdates it all: the services stamp rows with the current time, and history needs a past.
     """
     with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
@@ -152,6 +154,7 @@ def decide(
             by=by,
             chosen=chosen or {workflow.pk: pattern},
             rationale=rationale,
+            part_rationales=part_rationales,
             consequences=consequences,
             review_date=review_date,
         )

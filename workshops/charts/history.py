@@ -1,4 +1,5 @@
-"""The history's picture: how often each pattern was chosen, as horizontal SVG bars."""
+"""The history's picture: how often each pattern is chosen in the decisions in force, as
+horizontal SVG bars."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class ChartBar:
 @dataclass(frozen=True)
 class PatternChart:
     bars: tuple[ChartBar, ...]
-    total: int
+    total: int  # choices counted: a hybrid counts under each pattern it chose
     width: int = CHART_WIDTH
     bar_x: int = LABEL_WIDTH
     label_x: int = LABEL_WIDTH - 8
@@ -51,7 +52,7 @@ class PatternChart:
     @property
     def summary(self) -> str:
         parts = ", ".join(f"{bar.name} {bar.count}" for bar in self.bars)
-        return f"Decisions per chosen pattern: {parts}."
+        return f"Decisions in force per chosen pattern, parts included: {parts}."
 
 
 def pattern_chart(counts: Sequence[tuple[str, int]]) -> PatternChart:

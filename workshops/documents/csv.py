@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from workshops.models import Decision
+from workshops.selectors import decision_part_patterns
 
 # Lowercase "id" first: a file that starts with "ID" is taken for SYLK by Excel.
 CSV_HEADER = (
@@ -22,6 +23,8 @@ CSV_HEADER = (
     "decided",
     "review date",
     "url",
+    # A hybrid's parts, each with its pattern; "chosen pattern" is the whole workflow's.
+    "part patterns",
 )
 CSV_ROWS_PER_CHUNK = 500
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -48,14 +51,21 @@ def decisions_csv(decisions: QuerySet[Decision], *, url_for: Callable[[int], str
         "decided_at",
         "review_date",
     ).iterator(chunk_size=CSV_ROWS_PER_CHUNK)
-    return _csv_lines(rows, url_for=url_for)
+    return _csv_lines(rows, url_for=url_for, parts=lambda: decision_part_patterns(decisions))
 
 
-def _csv_lines(rows: Iterable[tuple], *, url_for: Callable[[int], str]) -> Iterator[str]:
+def _csv_lines(
+    rows: Iterable[tuple],
+    *,
+    url_for: Callable[[int], str],
+    parts: Callable[[], Mapping[int, list[tuple[str, str]]]],
+) -> Iterator[str]:
     writer = csv.writer(_Echo())
     statuses = dict(Decision.Status.choices)
     # The byte-order mark tells spreadsheet apps the file is UTF-8.
     chunk = ["\ufeff" + writer.writerow(CSV_HEADER)]
+    # Read when the download starts streaming, like the rows: a hybrid's parts, by decision.
+    hybrids = parts()
     for pk, title, status, pattern, team, created, decided, review in rows:
         url = url_for(pk)
         cells = (
@@ -68,6 +78,7 @@ def _csv_lines(rows: Iterable[tuple], *, url_for: Callable[[int], str]) -> Itera
             _iso_day(decided),
             _iso_day(review),
             url,
+            "; ".join(f"{part}: {chosen}" for part, chosen in hybrids.get(pk, ())),
         )
         chunk.append(writer.writerow([_csv_cell(cell) for cell in cells]))
         if len(chunk) >= CSV_ROWS_PER_CHUNK:

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from workshops.models import Decision, Risk, StatusChange
+from workshops.snapshot import as_dict, as_dicts, as_list, as_text, recorded_rationale
 
 # The headings MADR 4.0 defines, in its order; ours follow them.
 CONTEXT = "Context and Problem Statement"
@@ -78,13 +79,13 @@ def _block_safe(line: str) -> str:
 
 def md_inline(value: Any) -> str:
     """User text on one line (a bullet, a sentence, a heading), escaped."""
-    return _block_safe(_escape_inline(" ".join(_text(value).split())))
+    return _block_safe(_escape_inline(" ".join(as_text(value).split())))
 
 
 def md_paragraph(value: Any) -> str:
     """User text that keeps its line and paragraph breaks, every line escaped."""
     lines: list[str] = []
-    for raw in _text(value).splitlines():
+    for raw in as_text(value).splitlines():
         line = _block_safe(_escape_inline(" ".join(raw.split())))
         if line or (lines and lines[-1]):
             lines.append(line)
@@ -93,19 +94,19 @@ def md_paragraph(value: Any) -> str:
 
 def md_cell(value: Any) -> str:
     """User text in a table cell: one line, its pipes escaped so it stays in its column."""
-    return _escape_inline(" ".join(_text(value).split())) or "—"
+    return _escape_inline(" ".join(as_text(value).split())) or "—"
 
 
 def _heading(level: int, value: Any) -> str:
     # A trailing "#" would be read as the heading's closing sequence: escape every one.
-    text = _escape_inline(" ".join(_text(value).split())).replace("#", "\\#")
+    text = _escape_inline(" ".join(as_text(value).split())).replace("#", "\\#")
     return f"{'#' * level} {text}"
 
 
 def yaml_quoted(value: Any) -> str:
     """A YAML double-quoted scalar (also a JSON string) holding exactly `value`."""
     out = ['"']
-    for char in _text(value):
+    for char in as_text(value):
         code = ord(char)
         if char in '"\\':
             out.append("\\" + char)
@@ -125,42 +126,26 @@ def yaml_quoted(value: Any) -> str:
     return "".join(out)
 
 
-# --- Reading the snapshot defensively: imported records only guarantee its outline ------------
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in _list(value) if isinstance(item, dict)]
+# --- Figures and pieces of the snapshot, read defensively (see workshops.snapshot) ------------
 
 
 def _number(value: Any, *, grouped: bool = False) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return _text(value)
+        return as_text(value)
     text = f"{value:,.2f}" if grouped else f"{value:.2f}"
     return text.rstrip("0").rstrip(".")
 
 
 def _money(value: Any) -> str:
     try:
-        amount = Decimal(_text(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        amount = Decimal(as_text(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        return _text(value)
+        return as_text(value)
     return f"${amount:,}"
 
 
 def _label(workflow: Mapping[str, Any]) -> str:
-    name = _text(workflow.get("name")) or "Workflow"
+    name = as_text(workflow.get("name")) or "Workflow"
     return f"Part: {name}" if workflow.get("is_part") else name
 
 
@@ -187,8 +172,8 @@ def decision_to_markdown(
 ) -> str:
     """The record as MADR 4.0 (front matter, then MADR's sections in its order), followed by
     the risks and the three-year cost of every candidate. A hybrid's parts get sub-headings."""
-    record = _dict(decision.snapshot)
-    workflows = _dicts(record.get("workflows")) or [{}]
+    record = as_dict(decision.snapshot)
+    workflows = as_dicts(record.get("workflows")) or [{}]
     hybrid = len(workflows) > 1
     parts = sum(1 for workflow in workflows if workflow.get("is_part"))
 
@@ -207,7 +192,7 @@ def decision_to_markdown(
     consequences = md_paragraph(record.get("consequences", decision.consequences))
     consequence_points = per_part(4, lambda wf, _level: _consequences(wf))
     blocks = [
-        _front_matter(decision, _dict(record.get("people"))),
+        _front_matter(decision, as_dict(record.get("people"))),
         _heading(1, decision.title),
         _heading(2, CONTEXT),
         (
@@ -251,7 +236,7 @@ def _front_matter(decision: Decision, people: Mapping[str, Any]) -> str:
         ("consulted", "consulted"),
         ("informed", "informed"),
     ):
-        names = [_person(person) for person in _dicts(people.get(group))]
+        names = [_person(person) for person in as_dicts(people.get(group))]
         if names:  # MADR's optional keys: left out when nobody is in the group
             lines.append(f"{key}: {yaml_quoted(', '.join(names))}")
     lines.append("---")
@@ -259,7 +244,7 @@ def _front_matter(decision: Decision, people: Mapping[str, Any]) -> str:
 
 
 def _person(person: Mapping[str, Any]) -> str:
-    name, role = _text(person.get("name")), _text(person.get("role"))
+    name, role = as_text(person.get("name")), as_text(person.get("role"))
     return f"{name} ({role})" if role else name
 
 
@@ -279,28 +264,28 @@ def _context(workflow: Mapping[str, Any]) -> str:
 
 
 def _drivers(workflow: Mapping[str, Any]) -> str:
-    profile, notes = _dict(workflow.get("profile")), _dict(workflow.get("notes"))
+    profile, notes = as_dict(workflow.get("profile")), as_dict(workflow.get("notes"))
     items = []
     for key, label in DIMENSIONS:
         item = f"{label}: {md_inline(profile.get(key)) or 'not set'}"
         if notes.get(key):
             item += f" ({md_inline(notes[key])})"
         items.append(item)
-    latency = _dict(workflow.get("latency"))
+    latency = as_dict(workflow.get("latency"))
     if latency.get("value"):
         amount = _number(latency["value"])
         unit = md_inline(latency.get("unit"))
         if amount == "1":
             unit = unit.removesuffix("s")  # "1 second", not "1 seconds"
         items.append(f"Maximum acceptable latency: {amount} {unit}")
-    volume = _dict(workflow.get("volume"))
+    volume = as_dict(workflow.get("volume"))
     if volume.get("value") is not None:
         amount = _number(volume["value"], grouped=True)
         text = f"Volume: {amount} per {md_inline(volume.get('unit'))}"
         if workflow.get("growth_factor"):
             text += f", {_number(workflow['growth_factor'])}× in three years"
         items.append(text)
-    compliance = [md_inline(regime) for regime in _list(workflow.get("compliance"))]
+    compliance = [md_inline(regime) for regime in as_list(workflow.get("compliance"))]
     if compliance:
         items.append(f"Compliance: {', '.join(compliance)}")
     for key, label in (
@@ -319,8 +304,8 @@ def _drivers(workflow: Mapping[str, Any]) -> str:
 
 
 def _option_names(workflow: Mapping[str, Any]) -> list[str]:
-    names = [_text(fit.get("name")) for fit in _dicts(workflow.get("ranking"))]
-    chosen = _text(_dict(workflow.get("chosen")).get("name"))
+    names = [as_text(fit.get("name")) for fit in as_dicts(workflow.get("ranking"))]
+    chosen = as_text(as_dict(workflow.get("chosen")).get("name"))
     if chosen and chosen not in names:
         names.append(chosen)
     return names
@@ -336,39 +321,45 @@ def _options(workflow: Mapping[str, Any]) -> str:
 def _outcome(
     decision: Decision, record: Mapping[str, Any], workflows: list[Mapping[str, Any]]
 ) -> list[str]:
-    main = _text(_dict(workflows[0].get("chosen")).get("name")) if workflows else ""
+    main = as_text(as_dict(workflows[0].get("chosen")).get("name")) if workflows else ""
     chosen = main or decision.chosen_pattern_name or "none"
-    rationale = md_paragraph(record.get("rationale", decision.rationale))
-    if not rationale:
-        rationale = "no rationale was recorded."
-    elif rationale[-1] not in ".!?":
-        rationale += "."
-    blocks = [f'Chosen option: "{md_inline(chosen)}", because {rationale}']
+    rationale = record.get("rationale", decision.rationale)
+    blocks = [f'Chosen option: "{md_inline(chosen)}", because {_because(rationale)}']
     parts = [workflow for workflow in workflows if workflow.get("is_part")]
     if parts:
-        blocks.append("Each part of the hybrid has its own chosen option:")
         blocks.append(
-            _bullets(
-                f'{md_inline(workflow.get("name"))}: "'
-                f'{md_inline(_dict(workflow.get("chosen")).get("name")) or "none"}"'
-                for workflow in parts
-            )
+            "That is the whole workflow's option, the headline of this hybrid. "
+            "Each part has its own chosen option, which applies to that part:"
+        )
+    for part in parts:
+        name = md_inline(as_dict(part.get("chosen")).get("name")) or "none"
+        blocks.append(_heading(3, _label(part)))
+        blocks.append(
+            f'Chosen option: "{name}", because {_because(recorded_rationale(record, part))}'
         )
     return blocks
 
 
+def _because(rationale: Any) -> str:
+    """The rest of "Chosen option: X, because …", ending in a full stop."""
+    text = md_paragraph(rationale)
+    if not text:
+        return "no rationale was recorded."
+    return text if text[-1] in ".!?" else text + "."
+
+
 def _fit(workflow: Mapping[str, Any], slug: str) -> Mapping[str, Any]:
-    return next((f for f in _dicts(workflow.get("ranking")) if f.get("pattern") == slug), {})
+    return next((f for f in as_dicts(workflow.get("ranking")) if f.get("pattern") == slug), {})
 
 
 def _candidate(workflow: Mapping[str, Any], slug: str) -> Mapping[str, Any]:
-    return next((c for c in _dicts(workflow.get("candidates")) if c.get("pattern") == slug), {})
+    return next((c for c in as_dicts(workflow.get("candidates")) if c.get("pattern") == slug), {})
 
 
 def _arguments(fit: Mapping[str, Any]) -> list[str]:
     """The option's good, neutral and bad points from its fit, reasons and mismatches."""
-    reasons = [_text(reason) for reason in _list(fit.get("reasons"))]
-    mismatches = _dicts(fit.get("mismatches"))
+    reasons = [as_text(reason) for reason in as_list(fit.get("reasons"))]
+    mismatches = as_dicts(fit.get("mismatches"))
     feasible = bool(fit.get("feasible"))
     good, neutral, bad = [], [], []
     if reasons and feasible and not mismatches:
@@ -377,8 +368,8 @@ def _arguments(fit: Mapping[str, Any]) -> list[str]:
         bad.append(reasons.pop(0))  # why it cannot be used
     neutral += reasons
     for mismatch in mismatches:
-        dimension = _text(mismatch.get("dimension")) or "profile"
-        bad.append(f"the {dimension} does not match: {_text(mismatch.get('explanation'))}")
+        dimension = as_text(mismatch.get("dimension")) or "profile"
+        bad.append(f"the {dimension} does not match: {as_text(mismatch.get('explanation'))}")
     return (
         [f"Good, because {md_inline(text)}" for text in good]
         + [f"Neutral, because {md_inline(text)}" for text in neutral]
@@ -387,7 +378,7 @@ def _arguments(fit: Mapping[str, Any]) -> list[str]:
 
 
 def _consequences(workflow: Mapping[str, Any]) -> list[str]:
-    chosen = _text(_dict(workflow.get("chosen")).get("pattern"))
+    chosen = as_text(as_dict(workflow.get("chosen")).get("pattern"))
     if not chosen:
         return []
     fit, candidate = _fit(workflow, chosen), _candidate(workflow, chosen)
@@ -397,13 +388,13 @@ def _consequences(workflow: Mapping[str, Any]) -> list[str]:
             "Good, because it is the simplest pattern that satisfies all requirements, "
             "as the matching engine recommends."
         )
-    if chosen == workflow.get("cheapest") and len(_dicts(workflow.get("candidates"))) > 1:
-        total = _money(_dict(candidate.get("tco")).get("total"))
+    if chosen == workflow.get("cheapest") and len(as_dicts(workflow.get("candidates"))) > 1:
+        total = _money(as_dict(candidate.get("tco")).get("total"))
         items.append(
             f"Good, because it costs the least of the candidates over three years ({total})."
         )
     items += [item for item in _arguments(fit) if not item.startswith("Neutral")]
-    for pitfall in _dicts(candidate.get("pitfalls")):
+    for pitfall in as_dicts(candidate.get("pitfalls")):
         items.append(
             f"Bad, because of the pitfall “{md_inline(pitfall.get('title'))}”: "
             f"{md_inline(pitfall.get('reason'))} Mitigation: {md_inline(pitfall.get('mitigation'))}"
@@ -412,11 +403,11 @@ def _consequences(workflow: Mapping[str, Any]) -> list[str]:
 
 
 def _confirmation(workflow: Mapping[str, Any]) -> list[str]:
-    validation = _dict(workflow.get("validation"))
+    validation = as_dict(workflow.get("validation"))
     blocks = []
     if validation.get("data_subset"):
         blocks.append(f"Prototype on: {md_inline(validation['data_subset'])}")
-    checks = _dicts(validation.get("checks"))
+    checks = as_dicts(validation.get("checks"))
     if checks:
         blocks.append(
             _bullets(
@@ -435,10 +426,10 @@ def _confirmation(workflow: Mapping[str, Any]) -> list[str]:
 
 
 def _pros_and_cons(workflow: Mapping[str, Any], level: int) -> list[str]:
-    ranking = _dicts(workflow.get("ranking"))
+    ranking = as_dicts(workflow.get("ranking"))
     if not ranking:
         return ["The workflow was not profiled far enough to rank the patterns."]
-    chosen = _dict(workflow.get("chosen")).get("pattern")
+    chosen = as_dict(workflow.get("chosen")).get("pattern")
     blocks = []
     for fit in ranking:
         blocks.append(_heading(level, fit.get("name")))
@@ -473,7 +464,7 @@ def _more_information(
     if supersedes is not None:
         items.append(f"Supersedes {_link(supersedes)}.")
     items += [f"Superseded by {_link(newer)}." for newer in successors]
-    workshop = _dict(record.get("workshop"))
+    workshop = as_dict(record.get("workshop"))
     team = md_inline(record.get("team") or (decision.team.name if decision.team_id else ""))
     if workshop.get("title"):
         items.append(
@@ -503,13 +494,13 @@ def _change_line(change: StatusChange) -> str:
 
 
 def _risks(workflow: Mapping[str, Any], level: int) -> list[str]:
-    candidates = _dicts(workflow.get("candidates"))
+    candidates = as_dicts(workflow.get("candidates"))
     if not candidates:
         return ["No candidate patterns were analysed."]
     blocks = []
     for candidate in candidates:
-        blocks.append(_heading(level, f"Risks of {_text(candidate.get('name'))}"))
-        risks = _dicts(candidate.get("risks"))
+        blocks.append(_heading(level, f"Risks of {as_text(candidate.get('name'))}"))
+        risks = as_dicts(candidate.get("risks"))
         if risks:
             blocks.append(
                 _table(
@@ -520,8 +511,8 @@ def _risks(workflow: Mapping[str, Any], level: int) -> list[str]:
                             md_cell(risk.get("rank")),
                             md_cell(risk.get("title")),
                             md_cell(
-                                f"{_text(risk.get('likelihood'))} × {_text(risk.get('impact'))}"
-                                f" = {_text(risk.get('score'))}"
+                                f"{as_text(risk.get('likelihood'))} × {as_text(risk.get('impact'))}"
+                                f" = {as_text(risk.get('score'))}"
                             ),
                             md_cell(RAISED_BY.get(risk.get("raised_by"), risk.get("raised_by"))),
                             md_cell(risk.get("mitigation")),
@@ -532,7 +523,7 @@ def _risks(workflow: Mapping[str, Any], level: int) -> list[str]:
             )
         else:
             blocks.append("No risks recorded.")
-        pitfalls = _dicts(candidate.get("pitfalls"))
+        pitfalls = as_dicts(candidate.get("pitfalls"))
         if pitfalls:
             blocks.append("Known pitfalls:")
             blocks.append(
@@ -546,12 +537,12 @@ def _risks(workflow: Mapping[str, Any], level: int) -> list[str]:
 
 
 def _tco(workflow: Mapping[str, Any]) -> str:
-    candidates = _dicts(workflow.get("candidates"))
+    candidates = as_dicts(workflow.get("candidates"))
     if not candidates:
         return "No costs recorded."
     rows = []
     for candidate in candidates:
-        tco = _dict(candidate.get("tco"))
+        tco = as_dict(candidate.get("tco"))
         name = md_cell(candidate.get("name"))
         if candidate.get("pattern") == workflow.get("cheapest"):
             name += " (cheapest)"

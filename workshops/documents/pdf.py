@@ -37,6 +37,7 @@ STATIC_PREFIX = "parsecgo-static:"
 MAX_DATA_URL_LENGTH = 32 * 1024
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
 ATTACHMENT_NAME = "decision.json"
+UNDECIDED = "(not decided yet)"  # the draft PDF's reasons
 
 
 class RefusedFetch(ValueError):
@@ -176,7 +177,8 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
         patterns=patterns,
         default_costs=costs,
         chosen=chosen,
-        rationale="(not decided yet)",
+        rationale=UNDECIDED,
+        part_rationales={w.pk: UNDECIDED for w in workflows if w.parent_id},
         consequences="",
         review_date=timezone.localdate() + timedelta(days=365),
     )

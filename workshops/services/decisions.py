@@ -14,18 +14,29 @@ from django.utils import timezone
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops.documents.json import ChangeRecord, parse_export
 from workshops.models import (
-    REQUIREMENT_FIELDS,
     Decision,
+    DecisionChoice,
     RecordPdf,
     StatusChange,
     Team,
     Workshop,
 )
 from workshops.selectors import users_by_username, workshop_workflows
-from workshops.services.workshops import workshop_create
-from workshops.snapshot import compose_decision
+from workshops.services.workflows import tradeoffs_restore, workflow_part_add
+from workshops.services.workshops import participant_add, workshop_create
+from workshops.snapshot import (
+    as_dict,
+    as_dicts,
+    compose_decision,
+    recorded_choices,
+    recorded_people,
+    recorded_workflows,
+)
 
 MAX_CHANGE_NOTE = StatusChange._meta.get_field("note").max_length
+CHOICE_PART_NAME = DecisionChoice._meta.get_field("part_name").max_length
+CHOICE_SLUG = DecisionChoice._meta.get_field("pattern_slug").max_length
+CHOICE_PATTERN_NAME = DecisionChoice._meta.get_field("pattern_name").max_length
 
 
 def team_decisions_changed(*, team_id: int) -> None:
@@ -46,14 +57,47 @@ OPEN_STATUSES = (Decision.Status.DRAFT, Decision.Status.PROPOSED)
 
 
 def record_search_text(snapshot: Mapping[str, Any]) -> str:
-    """What the history's search reads of a record: its titles, descriptions and systems."""
-    workshop = snapshot.get("workshop")
-    workshop = workshop if isinstance(workshop, dict) else {}
-    parts: list[Any] = [workshop.get("title") or snapshot.get("title"), workshop.get("description")]
-    for workflow in snapshot.get("workflows") or []:
+    """What the history's search reads of a record: its titles, descriptions and systems, why
+    each pattern was chosen, the risks' titles and mitigations, and the dimension notes."""
+    workshop = as_dict(snapshot.get("workshop"))
+    parts: list[Any] = [
+        workshop.get("title") or snapshot.get("title"),
+        workshop.get("description"),
+        snapshot.get("rationale"),
+    ]
+    for workflow in as_dicts(snapshot.get("workflows")):
         parts += [workflow.get(key) for key in ("name", "description", "source_system")]
-        parts += [workflow.get(key) for key in ("target_system", "data_elements")]
-    return "\n".join(part for part in parts if isinstance(part, str) and part)
+        parts += [workflow.get(key) for key in ("target_system", "data_elements", "rationale")]
+        parts += as_dict(workflow.get("notes")).values()
+        for candidate in as_dicts(workflow.get("candidates")):
+            for risk in as_dicts(candidate.get("risks")):
+                parts += [risk.get("title"), risk.get("mitigation")]
+    # A part's reason repeats the whole's in records from before per-part reasons: once is enough.
+    return "\n".join(dict.fromkeys(part for part in parts if isinstance(part, str) and part))
+
+
+def _choices_write(decision: Decision) -> None:
+    """Index the pattern of every workflow of the decision's record (whole and parts)."""
+    decision.choices.all().delete()
+    DecisionChoice.objects.bulk_create(
+        DecisionChoice(
+            decision=decision,
+            position=choice.position,
+            part_name=_fit(choice.part_name, CHOICE_PART_NAME),
+            pattern_slug=_fit(choice.pattern_slug, CHOICE_SLUG),
+            pattern_name=_fit(choice.pattern_name, CHOICE_PATTERN_NAME),
+        )
+        for choice in recorded_choices(
+            decision.snapshot,
+            headline_slug=decision.chosen_pattern,
+            headline_name=decision.chosen_pattern_name,
+        )
+    )
+
+
+def _fit(text: str, length: int) -> str:
+    # Imported records may carry anything: PostgreSQL refuses what is longer than the column.
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @transaction.atomic
@@ -63,11 +107,14 @@ def decision_record(
     by,
     chosen: Mapping[int, str],
     rationale: str,
+    part_rationales: Mapping[int, str] | None = None,
     consequences: str,
     review_date: date | None,
     now: datetime | None = None,
 ) -> Decision:
-    """Write the workshop's open decision (draft or proposed) from its current state."""
+    """Write the workshop's open decision (draft or proposed) from its current state.
+    `rationale` is why the whole workflow's pattern was chosen; for a hybrid,
+    `part_rationales` says why for each part (by workflow id)."""
     now = now or timezone.now()
     if workshop.decisions.filter(status=Decision.Status.ACCEPTED).exists():
         raise ValidationError(
@@ -84,12 +131,14 @@ def decision_record(
         default_costs=default_monthly_costs(),
         chosen=chosen,
         rationale=rationale,
+        part_rationales=part_rationales,
         consequences=consequences,
         review_date=review_date,
     )
     decision.search_text = record_search_text(decision.snapshot)
     is_new = decision.pk is None
     decision.save()
+    _choices_write(decision)
     team_decisions_changed(team_id=decision.team_id)
     if is_new and decision.supersedes_id:
         # The older record lists its successors: its cached drawing must be redrawn.
@@ -147,40 +196,35 @@ def decision_transition(
     return decision
 
 
-REVISIT_FIELDS = (
-    *REQUIREMENT_FIELDS,
-    "trigger",
-    "granularity",
-    "consistency",
-    "failure",
-)
-
-
 @transaction.atomic
 def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
-    """A new workshop pre-filled from the decision's record; accepting it supersedes this one."""
-    recorded = (decision.snapshot.get("workflows") or [{}])[0]
-    fields: dict[str, Any] = {}
-    for name in REQUIREMENT_FIELDS:
-        if name in recorded:
-            fields[name] = recorded[name]
-    fields.update({k: v for k, v in (recorded.get("profile") or {}).items() if v})
-    if latency := recorded.get("latency"):
-        fields["latency_value"], fields["latency_unit"] = latency["value"], latency["unit"]
-    if volume := recorded.get("volume"):
-        fields["volume_value"], fields["volume_unit"] = volume["value"], volume["unit"]
-    for key, name in (("10s", "delay_10s"), ("10m", "delay_10m"), ("1h", "delay_1h")):
-        fields[name] = (recorded.get("delay_answers") or {}).get(key, "")
-    fields = {k: v for k, v in fields.items() if k in REVISIT_FIELDS and v is not None}
-    return workshop_create(
+    """A new workshop pre-filled from the decision's frozen record (the record, not the old
+    workshop, which may have changed since): the same parts, each with its requirements,
+    profile, dimension notes, candidates, risks and cost estimates, and the same attendees.
+    Accepting its outcome supersedes this decision."""
+    record = decision.snapshot
+    recorded = recorded_workflows(record)
+    whole = next((workflow for workflow in recorded if not workflow.is_part), None)
+    workshop = workshop_create(
         team=decision.team,
         title=f"{decision.title} (revisited)",
         scheduled_at=now or timezone.now(),
         facilitator=by,
         description=f"Revisits the decision “{decision.title}”.",
-        workflow_fields=fields,
+        workflow_fields=whole.fields if whole else {},
         revisits=decision,
     )
+    main = workshop.workflows.get()
+    for source in recorded:
+        workflow = (
+            main
+            if source is whole
+            else workflow_part_add(whole=main, name=source.name, fields=source.fields)
+        )
+        tradeoffs_restore(workflow=workflow, risks=source.risks, estimates=source.estimates)
+    for person in recorded_people(record):
+        participant_add(workshop=workshop, **person)
+    return workshop
 
 
 @transaction.atomic
@@ -211,6 +255,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
         supersedes=superseded,
         created_by=user,
     )
+    _choices_write(decision)
     # auto_now_add ignores a value given on create; the record keeps its original date.
     Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
     decision.created_at = record.created_at

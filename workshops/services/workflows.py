@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,18 +22,35 @@ def workflow_split(*, workflow: Workflow, names: tuple[str, ...]) -> list[Workfl
     """Split a workflow into parts (a hybrid); each starts from the whole's requirements."""
     if workflow.parent_id is not None:
         raise ValidationError("Only the whole workflow can be split into parts.")
-    start = workflow.parts.count()
     copied = {name: getattr(workflow, name) for name in REQUIREMENT_FIELDS}
-    return [
-        Workflow.objects.create(
-            workshop=workflow.workshop,
-            parent=workflow,
-            position=start + offset + 1,
-            name=name,
-            **copied,
-        )
-        for offset, name in enumerate(names)
-    ]
+    return [workflow_part_add(whole=workflow, name=name, fields=copied) for name in names]
+
+
+def workflow_part_add(*, whole: Workflow, name: str, fields: Mapping[str, Any]) -> Workflow:
+    """A part of the whole with answers of its own (a revisit's parts start from the record)."""
+    if whole.parent_id is not None:
+        raise ValidationError("Only the whole workflow can have parts.")
+    return Workflow.objects.create(
+        workshop=whole.workshop,
+        parent=whole,
+        position=whole.parts.count() + 1,
+        name=name,
+        **fields,
+    )
+
+
+@transaction.atomic
+def tradeoffs_restore(
+    *,
+    workflow: Workflow,
+    risks: Sequence[Mapping[str, Any]],
+    estimates: Sequence[Mapping[str, Any]],
+) -> None:
+    """Put risks and cost estimates back as a record kept them (each names its pattern)."""
+    Risk.objects.bulk_create(Risk(workflow=workflow, **risk) for risk in risks)
+    CostEstimate.objects.bulk_create(
+        CostEstimate(workflow=workflow, **estimate) for estimate in estimates
+    )
 
 
 def workflow_part_remove(*, part: Workflow) -> None:

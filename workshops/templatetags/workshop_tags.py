@@ -75,3 +75,11 @@ def live_profile_chart(view):
         ranking=ranking_as_data(result),
         recommended=result.recommended.pattern.slug if result and result.recommended else None,
     )
+
+
+@register.simple_tag
+def rationale_of(record, workflow_record) -> str:
+    """Why the record chose the workflow's pattern (a part's own reason, where it has one)."""
+    from workshops.snapshot import recorded_rationale
+
+    return recorded_rationale(record, workflow_record)

@@ -17,6 +17,7 @@ from workshops import selectors
 from workshops.assessment import assess_workflow
 from workshops.forms import DecideForm, TransitionForm
 from workshops.models import Decision
+from workshops.rules.acceptance import acceptance_warnings
 from workshops.services.decisions import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -24,6 +25,7 @@ from workshops.services.decisions import (
     decision_revisit,
     decision_transition,
 )
+from workshops.snapshot import recorded_readiness
 
 
 @login_required
@@ -45,6 +47,7 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
         assessments=assessments,
         patterns=patterns,
         decision=open_decision,
+        warnings=acceptance_warnings([a.readiness for a in assessments]),
     )
     if request.method == "POST" and form.is_valid():
         decision = decision_record(
@@ -52,12 +55,14 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
             by=request.user,
             chosen=form.chosen(),
             rationale=form.cleaned_data["rationale"],
+            part_rationales=form.part_rationales(),
             consequences=form.cleaned_data["consequences"],
             review_date=form.cleaned_data["review_date"],
         )
         action = form.cleaned_data["action"]
         if action != decision.status:
-            decision_transition(decision=decision, to_status=action, by=request.user)
+            note = form.cleaned_data["accept_reason"] if action == "accepted" else ""
+            decision_transition(decision=decision, to_status=action, by=request.user, note=note)
         messages.success(request, f"Decision saved as {action}.")
         return redirect(decision)
     return render(
@@ -76,16 +81,23 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
 @require_GET
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
-    labels = dict(Decision.Status.choices)
+    form = TransitionForm(allowed=TRANSITIONS[decision.status], warnings=_warnings(decision))
+    return _detail(request, decision, form)
+
+
+def _detail(request: HttpRequest, decision: Decision, form: TransitionForm) -> HttpResponse:
     return render(
         request,
         "workshops/decision_detail.html",
-        {
-            "decision": decision,
-            "record": record_html(decision),
-            "allowed": [(s, labels[s]) for s in sorted(TRANSITIONS[decision.status])],
-        },
+        {"decision": decision, "record": record_html(decision), "form": form},
     )
+
+
+def _warnings(decision: Decision) -> tuple[str, ...]:
+    """What accepting the decision as recorded would be warned about, while it can be."""
+    if Decision.Status.ACCEPTED not in TRANSITIONS[decision.status]:
+        return ()
+    return acceptance_warnings(recorded_readiness(decision.snapshot))
 
 
 def record_html(decision: Decision) -> SafeString:
@@ -109,21 +121,22 @@ def record_html(decision: Decision) -> SafeString:
 @require_POST
 def decision_status(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
-    form = TransitionForm(request.POST, allowed=TRANSITIONS[decision.status])
-    if form.is_valid():
-        try:
-            decision_transition(
-                decision=decision,
-                to_status=form.cleaned_data["to_status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Status changed.")
+    form = TransitionForm(
+        request.POST, allowed=TRANSITIONS[decision.status], warnings=_warnings(decision)
+    )
+    if not form.is_valid():
+        return _detail(request, decision, form)  # the errors beside their fields, input kept
+    try:
+        decision_transition(
+            decision=decision,
+            to_status=form.cleaned_data["to_status"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "That status change is not possible from here.")
+        messages.success(request, "Status changed.")
     return redirect(decision)
 
 

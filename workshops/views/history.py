@@ -59,7 +59,7 @@ def _draw_list(request: HttpRequest, *, teams: list[Team], today: date, partial:
         selectors.decisions_visible_to(request.user), filters, today=today
     )
     chart = pattern_chart(selectors.pattern_counts(decisions))
-    page = _page(decisions, number=request.GET.get("page"), total=chart.total)
+    page = _page(selectors.decision_parts(decisions), number=request.GET.get("page"))
     return render_to_string(
         "workshops/decision_list.html#results"
         if partial
@@ -81,12 +81,6 @@ def page_numbers(page: Page) -> list[int | str]:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
-def _page(decisions: QuerySet[Decision], *, number: Any, total: int) -> Page:
-    """One page of `decisions` (a bad or too large number gives the nearest page).
-
-    `total` is the number of decisions, known from the chart's counts, which add up to it:
-    passing it saves a COUNT over the whole filtered history on every request.
-    """
-    paginator = Paginator(decisions.defer(*UNLISTED_FIELDS), PAGE_SIZE)
-    paginator.count = total  # Paginator.count is a cached_property: this is its cached value
-    return paginator.get_page(number)
+def _page(decisions: QuerySet[Decision], *, number: Any) -> Page:
+    """One page of `decisions` (a bad or too large number gives the nearest page)."""
+    return Paginator(decisions.defer(*UNLISTED_FIELDS), PAGE_SIZE).get_page(number)

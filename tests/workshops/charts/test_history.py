@@ -20,17 +20,22 @@ URL = reverse("workshops:decision-list")
 
 @pytest.mark.django_db
 def test_it_charts_how_often_each_pattern_was_chosen(facilitator_client, team, facilitator):
-    decide(team, facilitator, "Stock levels", pattern="batch", status="draft")
-    decide(team, facilitator, "Price files", pattern="batch", status="draft")
+    decide(team, facilitator, "Stock levels", pattern="batch")
+    decide(team, facilitator, "Price files", pattern="batch")
     decide(team, facilitator, "Order events", pattern="streaming")
+    decide(team, facilitator, "Still a draft", pattern="streaming", status="draft")
     response = facilitator_client.get(URL)
     assert response.status_code == 200
     content = response.content.decode()
-    assert 'role="img" aria-label="Decisions per chosen pattern: Batch processing 2, ' in content
+    # Only decisions in force count: the draft is listed, not charted.
+    assert (
+        'role="img" aria-label="Decisions in force per chosen pattern, parts included: '
+        "Batch processing 2, " in content
+    )
     assert '<tr><th scope="row">Batch processing</th><td>2</td></tr>' in content
     assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in content
     assert " style=" not in content and "<script>" not in content  # CSP: no inline styles
-    narrowed = facilitator_client.get(URL, {"status": "accepted"}).content.decode()
+    narrowed = facilitator_client.get(URL, {"q": "order"}).content.decode()
     assert '<tr><th scope="row">Real-time streaming</th><td>1</td></tr>' in narrowed
     assert "Batch processing</th>" not in narrowed
 
@@ -63,8 +68,9 @@ def test_it_shortens_a_long_label_but_keeps_the_name_whole():
 
 def test_it_sums_up_the_bars_in_a_sentence_and_is_as_tall_as_they_are():
     chart = pattern_chart([("Batch processing", 2), ("Real-time streaming", 1)])
-    assert (
-        chart.summary == "Decisions per chosen pattern: Batch processing 2, Real-time streaming 1."
+    assert chart.summary == (
+        "Decisions in force per chosen pattern, parts included: "
+        "Batch processing 2, Real-time streaming 1."
     )
     assert chart.height == chart.bars[-1].y + BAR_HEIGHT
     assert pattern_chart([]).height == BAR_HEIGHT

@@ -411,8 +411,8 @@ class TestHybrid:
         text = download(facilitator_client, hybrid)
         outcome = text.split("## Decision Outcome\n")[1].split("### Consequences")[0]
         assert 'Chosen option: "Batch processing", because' in outcome
-        assert '* Staging load: "Batch processing"' in outcome
-        assert '* Cache stream: "Real-time streaming"' in outcome
+        assert '### Part: Staging load\n\nChosen option: "Batch processing", because' in outcome
+        assert '### Part: Cache stream\n\nChosen option: "Real-time streaming", because' in outcome
         pros = text.split("## Pros and Cons of the Options")[1].split("## More Information")[0]
         stream_part = pros.split("### Part: Cache stream")[1]
         assert "#### Real-time streaming" in stream_part

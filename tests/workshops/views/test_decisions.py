@@ -52,6 +52,8 @@ class TestDecide:
                 "rationale": "it fits the nightly window.",
                 "consequences": "",
                 "review_date": NEXT_YEAR.isoformat(),
+                # Nothing was prototyped and no risk recorded: accepting needs a reason.
+                "accept_reason": "The nightly run already works this way.",
                 "action": "accepted",
             },
         )

@@ -265,9 +265,9 @@ def test_it_costs_the_same_queries_for_3_or_60_decisions(
     client.force_login(facilitator)
     bulk_decisions(team, facilitator, 3)
     # Drawing the list: session, user, my teams, the catalogue's version, the cache look-up,
-    # catalogue (pattern choices), chart counts (whose sum is the paginator's count), the
-    # page of rows with their teams, then storing the drawing in the database cache.
-    with django_assert_max_num_queries(13) as small:
+    # catalogue (pattern choices), chart counts, the paginator's count, the page of rows with
+    # their teams, their parts' patterns, then storing the drawing in the database cache.
+    with django_assert_max_num_queries(15) as small:
         assert len(listed(client.get(URL, filters))) == 3
     bulk_decisions(second_team, facilitator, 57, prefix="More decision")
     with django_assert_max_num_queries(len(small)):
