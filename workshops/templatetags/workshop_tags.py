@@ -20,6 +20,13 @@ def minutes(seconds: float) -> int:
 
 
 @register.filter
+def phase_short_title(number: int) -> str:
+    from workshops.phases import phase_get
+
+    return phase_get(number).short_title
+
+
+@register.filter
 def widget_type(bound_field) -> str:
     return bound_field.field.widget.__class__.__name__.lower()
 
