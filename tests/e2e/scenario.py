@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME, RETAIL, RIDES
 from workshops.models import Decision, Team, Workflow, Workshop
 from workshops.services.decisions import decision_record, decision_revisit, decision_transition
 from workshops.services.workflows import tradeoffs_save, workflow_split, workflow_update
-from workshops.services.workshops import workshop_start
+from workshops.services.workshops import workshop_create, workshop_start
 
-# Longer than anything the demo writes: the console must show them whole on a desktop.
+# Streaming's third risk; on a desktop the console shows at least 30 characters of a title.
 LONG_RISK_TITLE = "Consumer lag grows unnoticed during the evening peak"
 
 
@@ -29,10 +30,21 @@ class Scenario:
     superseded: Decision  # shows the "Superseded by" banner
 
 
-def live_workshop(*, by, decision: Decision) -> Workshop:
-    """A revisit of the ride-sharing decision, filled through phase 5 and running."""
-    workshop = decision_revisit(decision=decision, by=by)
-    workflow = workshop.workflows.get()
+def workshop_filled(*, team: Team, by) -> Workshop:
+    """A new ride-sharing workshop (batch is infeasible at its 1 s), filled through phase 5."""
+    workshop = workshop_create(
+        team=team,
+        title=RIDES.title,
+        scheduled_at=timezone.now(),
+        facilitator=by,
+        workflow_fields={**RIDES.requirements, **RIDES.profile},
+    )
+    return fill_phases(workshop)
+
+
+def fill_phases(workshop: Workshop) -> Workshop:
+    """The ride-sharing example's candidates, risks, costs and prototype, and the clock running."""
+    workflow = workshop.workflows.get(parent=None)
     workflow = workflow_update(
         workflow=workflow, version=workflow.version, fields={"candidates": list(RIDES.candidates)}
     )
@@ -86,7 +98,7 @@ def build_scenario() -> Scenario:
     decision_transition(decision=successor, to_status="accepted", by=user)
 
     rides = Decision.objects.get(title=RIDES.title)
-    workshop = live_workshop(by=user, decision=rides)
+    workshop = fill_phases(decision_revisit(decision=rides, by=user))
     part, _ = workflow_split(
         workflow=workshop.workflows.get(), names=("Live positions", "Trip history")
     )
