@@ -82,6 +82,19 @@ def test_on_a_phone_each_risk_is_a_block_of_labelled_fields_inside_the_screen(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_on_a_phone_the_prototype_checks_show_their_verdicts(page, live_server, workshop):
+    open_console(page, live_server, workshop, viewport=PHONE, phase=5)
+    checks = page.get_by_test_id("validation-checks")
+    picture(checks, "layout-phone-checks")
+    verdicts = checks.locator("tbody .badge")
+    expect(verdicts).to_have_count(3)
+    for verdict in verdicts.all():
+        box = verdict.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"] - 12, f"a verdict is off screen: {box}"
+    region = page.get_by_role("region", name="Validation checks")
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth"), "the checks scroll sideways"
+
+
 def test_on_a_desktop_risk_titles_and_choices_show_whole(page, live_server, workshop):
     open_console(page, live_server, workshop, viewport=DESKTOP, phase=4)
     section = page.locator('[data-candidate="streaming"]')
