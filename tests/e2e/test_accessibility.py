@@ -102,6 +102,11 @@ def member_stops(scene: Scenario) -> list[Stop]:
         ),
         Stop("hybrid part tab", f"{console}?part={scene.part.pk}", shows="[aria-current=page]"),
         Stop("decide", f"{console}decide/"),
+        Stop(
+            "decided workshop console",
+            f"/workshops/{scene.accepted.workshop_id}/",
+            shows="[data-testid=decided-banner]",
+        ),
         Stop("decision record", f"/decisions/{scene.accepted.pk}/"),
         Stop(
             "superseded decision record",
