@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -143,6 +145,15 @@ def test_on_a_desktop_the_five_phases_share_one_row(page, live_server, workshop)
     ):
         expect(stepper.get_by_role("button", name=title)).to_have_count(1)
     expect(stepper.locator("[aria-current=step]")).to_contain_text("1.")
+
+
+def test_a_step_over_its_budget_says_so_in_words(page, live_server, workshop):
+    # Ten minutes in phase 1, budgeted at eight: its red border is not the only sign.
+    phase_go(workshop=workshop, phase=2, now=timezone.now() + timedelta(minutes=10))
+    open_console(page, live_server, workshop, viewport=DESKTOP, phase=2)
+    steps = page.get_by_role("list", name="Phases").get_by_role("button")
+    expect(steps.nth(0)).to_contain_text("8 min · over")
+    expect(steps.nth(1)).not_to_contain_text("over")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
