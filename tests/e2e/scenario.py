@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.workshops.builders import decide
 from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME, RETAIL, RIDES
 from workshops.models import Decision, Team, Workflow, Workshop
-from workshops.services.decisions import decision_record, decision_revisit, decision_transition
+from workshops.services.decisions import decision_revisit
 from workshops.services.workflows import tradeoffs_save, workflow_split, workflow_update
 from workshops.services.workshops import workshop_create, workshop_start
 
@@ -86,16 +87,7 @@ def build_scenario() -> Scenario:
     team = Team.objects.get(name=DEMO_TEAM)
 
     retail = Decision.objects.get(title=RETAIL.title)
-    revisit = decision_revisit(decision=retail, by=user)
-    successor = decision_record(
-        workshop=revisit,
-        by=user,
-        chosen={revisit.workflows.get().pk: "batch"},
-        rationale="the nightly window still holds at the new volume.",
-        consequences="",
-        review_date=None,
-    )
-    decision_transition(decision=successor, to_status="accepted", by=user)
+    decide(decision_revisit(decision=retail, by=user), user)  # accepted: supersedes `retail`
 
     rides = Decision.objects.get(title=RIDES.title)
     workshop = fill_phases(decision_revisit(decision=rides, by=user))
