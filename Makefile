@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install dev-install browser clean
+.PHONY: run test lint format bench install dev-install browser axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,12 @@ run: install
 browser:
 	@bash .ci/ensure-chromium
 
+## axe: install axe-core, pinned in .ci/node, from the npm registry for the accessibility test
+axe:
+	@bash .ci/ensure-axe
+
 ## test: install the dev dependencies and run the whole suite (browser tests included)
-test: dev-install browser
+test: dev-install browser axe
 	$(BIN)/pytest
 
 lint: dev-install
@@ -52,4 +56,4 @@ bench: dev-install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ci/node/node_modules

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class Phase:
     number: int
     title: str
+    # One word of the title, for the stepper on screens too narrow for the whole title.
+    short_title: str
     prompt: str
     default_minutes: int
     # The phase's part of the console, drawn inside its form (or, without a form, alone).
@@ -58,6 +60,7 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=1,
         title="Gather requirements",
+        short_title="Requirements",
         prompt="Describe the workflow in plain words and say how long its data may be delayed.",
         default_minutes=8,
         template="workshops/phases/requirements.html",
@@ -66,6 +69,7 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=2,
         title="Map to the four dimensions",
+        short_title="Dimensions",
         prompt="Vote on trigger, granularity, consistency and failure handling for the workflow.",
         default_minutes=5,
         template="workshops/phases/profile.html",
@@ -74,6 +78,7 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=3,
         title="Match pattern to profile",
+        short_title="Match",
         prompt="Compare every pattern with the profile and find the simplest one that fits.",
         default_minutes=5,
         template="workshops/phases/match.html",
@@ -83,6 +88,7 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=4,
         title="Analyse trade-offs",
+        short_title="Trade-offs",
         prompt="Record the top risks and the three-year cost of each candidate pattern.",
         default_minutes=8,
         template="workshops/phases/tradeoffs.html",
@@ -91,6 +97,7 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=5,
         title="Validate with a prototype",
+        short_title="Prototype",
         prompt="Plan a small prototype, set its targets and record what it measured.",
         default_minutes=4,
         template="workshops/phases/validation.html",

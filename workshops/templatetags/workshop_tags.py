@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.forms.boundfield import BoundWidget
 
 register = template.Library()
 
@@ -16,6 +17,13 @@ def conflict(form, field_name: str):
 @register.filter
 def minutes(seconds: float) -> int:
     return round((seconds or 0) / 60)
+
+
+@register.filter
+def phase_short_title(number: int) -> str:
+    from workshops.phases import phase_get
+
+    return phase_get(number).short_title
 
 
 @register.filter
@@ -45,6 +53,18 @@ def bootstrap_widget(bound_field):
     if css:
         attrs["class"] = css.strip()
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def bootstrap_choice(choice, bound_field):
+    """One box of a multiple-choice field (`{{ choice|bootstrap_choice:field }}`) with
+    Bootstrap's check-input look, naming the field's feedback element like bootstrap_widget."""
+    attrs = {
+        **choice.data["attrs"],
+        "class": "form-check-input is-invalid" if bound_field.errors else "form-check-input",
+        "aria-describedby": f"fb_{bound_field.auto_id}",
+    }
+    return BoundWidget(choice.parent_widget, {**choice.data, "attrs": attrs}, choice.renderer).tag()
 
 
 @register.simple_tag
