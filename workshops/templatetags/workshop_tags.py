@@ -27,6 +27,12 @@ def phase_short_title(number: int) -> str:
 
 
 @register.filter
+def singular_for(unit: str, amount) -> str:
+    """A plural unit ("seconds") as one amount of it reads: "1 second", "1.5 seconds"."""
+    return unit.removesuffix("s") if amount == 1 else unit
+
+
+@register.filter
 def widget_type(bound_field) -> str:
     return bound_field.field.widget.__class__.__name__.lower()
 

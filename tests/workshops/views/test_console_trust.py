@@ -193,3 +193,20 @@ def test_a_superseded_workshops_decision_is_still_read_only(facilitator_client, 
     decision_transition(decision=decision, to_status="deprecated", by=facilitator)
     content = facilitator_client.get(decision.workshop.get_absolute_url()).content.decode()
     assert 'data-testid="decided-banner"' in content
+
+
+def test_one_second_reads_in_the_singular(facilitator_client, workshop, workflow):
+    workflow_update(
+        workflow=workflow,
+        version=workflow.version,
+        fields={"latency_value": 1, "latency_unit": "seconds"},
+    )
+    content = facilitator_client.get(workshop.get_absolute_url()).content.decode()
+    assert '<dd class="col-7">1 second</dd>' in content
+
+
+def test_a_decided_console_does_not_promise_to_save(facilitator_client, team, facilitator):
+    decision = decide(team, facilitator, "Nightly sync", **NIGHTLY)
+    content = facilitator_client.get(decision.workshop.get_absolute_url()).content.decode()
+    assert "Read-only: the workshop is decided" in content
+    assert "Changes save as you go" not in content
