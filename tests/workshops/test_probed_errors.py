@@ -13,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.workshops.builders import decide
+from tests.workshops.views.test_autosave import HTMX, phase_url
 from workshops.models import Decision, Risk, Workflow
 from workshops.services.decisions import (
     decision_record,
@@ -23,15 +24,6 @@ from workshops.services.workflows import risk_from_pitfall, workflow_split, work
 from workshops.services.workshops import phase_go
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-def phase_url(workflow, phase: int) -> str:
-    return reverse(
-        "workshops:phase-save",
-        kwargs={"workshop_id": workflow.workshop_id, "workflow_id": workflow.pk, "phase": phase},
-    )
 
 
 def split_url(workshop) -> str:
@@ -244,3 +236,15 @@ class TestSupersededRecord:
 
 def pdf_text(content: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+def test_a_pitfall_of_a_candidate_gone_from_the_catalogue_is_not_found(
+    facilitator_client, workshop, workflow
+):
+    workflow_update(workflow=workflow, version=workflow.version, fields={"candidates": ["gone"]})
+    url = reverse(
+        "workshops:pitfall-to-risk",
+        kwargs={"workshop_id": workshop.pk, "workflow_id": workflow.pk, "slug": "gone"},
+    )
+    assert facilitator_client.post(url, {"pitfall": "observability"}).status_code == 404
+    assert not Risk.objects.exists()

@@ -121,11 +121,13 @@ def pitfall_to_risk(
 ) -> HttpResponse:
     """Add one of the engine's pitfalls as a candidate's risk, in its first free rank."""
     workshop, workflows, _ = console_load(request, workshop_id)
-    workflow = next((w for w in workflows if w.pk == workflow_id), None)
-    if workflow is None or slug not in workflow.candidates:
+    workflow = console_workflow(workflows, workflow_id)
+    if slug not in workflow.candidates:
         raise Http404("No such candidate in this workflow.")
     assessment = assess_workflow(workflow, catalogue_specs())
-    candidate = next(c for c in assessment.candidates if c.pattern.slug == slug)
+    candidate = next((c for c in assessment.candidates if c.pattern.slug == slug), None)
+    if candidate is None:  # picked, then removed from the catalogue
+        raise Http404("No such candidate in this workflow.")
     pitfall = next((p for p in candidate.pitfalls if p.slug == request.POST.get("pitfall")), None)
     if pitfall is None:
         messages.error(request, "That pitfall does not apply to this candidate any more.")
