@@ -27,7 +27,7 @@ dev-install: $(VENV)/.dev-installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py ensure_demo_facilitator
+	$(BIN)/python manage.py ensure_demo_facilitator --site http://$(HOST):$(PORT)
 	$(BIN)/python manage.py loaddemo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -434,6 +434,10 @@ PITFALL_SLUG_LENGTH = Risk._meta.get_field("pitfall_slug").max_length
 SLUG = re.compile(r"[-a-z0-9_]*")
 
 
+def _risk_field_name(rank: int, suffix: str, label: str) -> str:
+    return f"Risk {rank}: title" if suffix == "title" else f"Risk {rank}: {label.lower()}"
+
+
 class TradeoffForm(forms.Form):
     """One candidate's top three risks and its three-year cost inputs."""
 
@@ -494,7 +498,8 @@ class TradeoffForm(forms.Form):
             ):
                 field = self.fields[f"risk{rank}_{suffix}"]
                 field.widget.attrs.update(
-                    {"class": css, "aria-label": f"Risk {rank}: {field.label}"}
+                    # "Risk 1: likelihood"; the title field is labelled "Risk 1" itself.
+                    {"class": css, "aria-label": _risk_field_name(rank, suffix, field.label)}
                 )
             if risk:
                 self.initial[f"risk{rank}_title"] = risk.title

@@ -119,3 +119,10 @@ class TestDemoFacilitator:
         # the test client's login() does not pass to authenticate()).
         response = client.post(reverse("login"), {"username": "demo", "password": password})
         assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_login_names_the_address_the_server_answers_on():
+    out = StringIO()
+    call_command("ensure_demo_facilitator", "--site", "http://127.0.0.1:8765/", stdout=out)
+    assert "Log in at http://127.0.0.1:8765/accounts/login/ with username 'demo'" in out.getvalue()

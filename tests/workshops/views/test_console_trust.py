@@ -210,3 +210,14 @@ def test_a_decided_console_does_not_promise_to_save(facilitator_client, team, fa
     content = facilitator_client.get(decision.workshop.get_absolute_url()).content.decode()
     assert "Read-only: the workshop is decided" in content
     assert "Changes save as you go" not in content
+
+
+def test_each_risk_field_has_a_name_of_its_own(facilitator_client, workshop, workflow):
+    workflow_update(
+        workflow=workflow, version=workflow.version, fields={**NIGHTLY, "candidates": ["batch"]}
+    )
+    phase_go(workshop=workshop, phase=4)
+    content = facilitator_client.get(workshop.get_absolute_url()).content.decode()
+    assert 'aria-label="Risk 1: title"' in content
+    assert 'aria-label="Risk 1: likelihood"' in content
+    assert 'aria-label="Risk 1: Risk 1"' not in content

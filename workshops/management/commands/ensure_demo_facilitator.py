@@ -16,8 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--username", default="demo")
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help="Where the server will answer, for the login address printed.",
+        )
 
-    def handle(self, *args, username: str, **options) -> None:
+    def handle(self, *args, username: str, site: str, **options) -> None:
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(
@@ -29,7 +34,7 @@ class Command(BaseCommand):
         User.objects.create_user(username=username, password=password, first_name="Demo")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo facilitator created. Log in at http://127.0.0.1:8000/accounts/login/ "
+                f"Demo facilitator created. Log in at {site.rstrip('/')}/accounts/login/ "
                 f"with username '{username}' and password '{password}' (shown only this once)."
             )
         )
