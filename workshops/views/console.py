@@ -107,7 +107,7 @@ def console_workflow(workflows: list[Workflow], workflow_id: int) -> Workflow:
     return workflow
 
 
-def tradeoff_forms(
+def _tradeoff_forms(
     workflow: Workflow, assessment: Assessment, defaults, *, bound: TradeoffForm | None = None
 ) -> dict[str, TradeoffForm]:
     """A form per candidate; a candidate without an estimate starts from the catalogue's cost."""
@@ -144,8 +144,10 @@ def console_context(
     form = overrides.get("phase_form") or phase.form(
         workflow, patterns=patterns, assessment=assessment
     )
-    forms_by_slug = overrides.get("tradeoff_forms") or (
-        tradeoff_forms(workflow, assessment, costs) if per_candidate else {}
+    forms_by_slug = (
+        _tradeoff_forms(workflow, assessment, costs, bound=overrides.get("tradeoff_form"))
+        if per_candidate
+        else {}
     )
     return {
         "workshop": workshop,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from patterns.selectors import catalogue_specs, default_monthly_costs
+from patterns.selectors import catalogue_specs
 from workshops.assessment import assess_workflow
 from workshops.forms import TradeoffForm
 from workshops.models import Workflow, Workshop
@@ -25,7 +25,6 @@ from workshops.views.console import (
     console_url,
     console_workflow,
     refuses_when_decided,
-    tradeoff_forms,
 )
 
 SAVED_EVENT = "workflow-saved"
@@ -100,15 +99,8 @@ def tradeoff_save(
     if request.htmx:
         # Every candidate's form carries the workflow's version: all of them take it.
         return _refused(request, form, prefixes=_shown(workflow, patterns))
-    costs = default_monthly_costs()
-    assessment = assess_workflow(workflow, patterns, costs)
     context = console_context(
-        workshop,
-        workflows,
-        workflow,
-        patterns,
-        phase=TRADEOFFS_PHASE,
-        tradeoff_forms=tradeoff_forms(workflow, assessment, costs, bound=form),
+        workshop, workflows, workflow, patterns, phase=TRADEOFFS_PHASE, tradeoff_form=form
     )
     return render(request, "workshops/console.html", context)
 
