@@ -97,6 +97,7 @@ def _choices_write(decision: Decision) -> None:
 
 def _fit(text: str, length: int) -> str:
     # Imported records may carry anything: PostgreSQL refuses what is longer than the column.
+    # (The back-fill migration keeps a frozen copy of this, as migrations must.)
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -279,7 +280,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
 def _attributed(change: ChangeRecord) -> str:
     lead = f"Recorded by {change.by}, who has no account here."
     note = f"{lead} {change.note}" if change.note else lead
-    return note if len(note) <= MAX_CHANGE_NOTE else note[: MAX_CHANGE_NOTE - 1] + "…"
+    return _fit(note, MAX_CHANGE_NOTE)
 
 
 @transaction.atomic
