@@ -120,7 +120,8 @@ else:
             },
             # Tests use a file too, not Django's shared in-memory database, whose table locks
             # fail concurrent writers at once instead of making them wait as a file does.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            # TEST_SQLITE_NAME lets two suites run side by side on one checkout.
+            "TEST": {"NAME": env_str("TEST_SQLITE_NAME", str(BASE_DIR / ".test-db.sqlite3"))},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -26,6 +26,22 @@ def new_invite_code() -> str:
     return secrets.token_urlsafe(20)
 
 
+# The short code people type at /join/: no letters or digits that read alike (0/O, 1/I/L).
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    # 31**6, about 887 million codes: with failed joins rate-limited per client, guessing one
+    # is out of reach; the code only leads to the long invite token, which grants the join.
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_device_token() -> str:
+    # What a participant's browser keeps (in its session) to prove which participant it is.
+    return secrets.token_urlsafe(32)
+
+
 class Team(models.Model):
     name = models.CharField(max_length=80, unique=True)
     members = models.ManyToManyField(
@@ -83,6 +99,16 @@ class Workshop(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     phase_started_at = models.DateTimeField(null=True, blank=True)
     invite_code = models.CharField(max_length=40, unique=True, default=new_invite_code)
+    # The short form of the invite, typed at /join/; it leads to the invite while joining is
+    # open and the workshop is not decided. Rotating the invite replaces both.
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    joining_open = models.BooleanField(default=True)
+    # When the facilitator paused the clock (None while it runs); the current phase's time
+    # up to the pause is already in phase_seconds.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    # Moves on with every change anyone in the room could see (services.room.room_changed):
+    # the participants' and the facilitator's polls answer 304 while it stays the same.
+    room_version = models.PositiveIntegerField(default=0)
     revisits = models.ForeignKey(
         "Decision",
         null=True,
@@ -132,9 +158,12 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="participations",
     )
-    # Set when a participant joins from their own device (a later feature); lets a browser
-    # prove which participant it is without an account.
+    # Set when a participant joins from their own device; lets a browser prove which
+    # participant it is without an account. Blank for attendees the facilitator listed.
     device_token = models.CharField(max_length=64, blank=True, default="")
+    # The phase this participant said they are ready to leave: ready while it is the
+    # workshop's current phase, so moving on clears everyone's signal without a write.
+    ready_phase = models.PositiveSmallIntegerField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,6 +171,20 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def joined(self) -> bool:
+        """Joined from their own device (not only listed by the facilitator)."""
+        return bool(self.device_token)
+
+    @property
+    def is_spectator(self) -> bool:
+        # A spectator watches and is kept informed: listed as "informed", never votes.
+        return self.involvement == self.Involvement.INFORMED
+
+    @property
+    def can_consent(self) -> bool:
+        return self.involvement == self.Involvement.DECISION_MAKER
 
 
 class LatencyUnit(models.TextChoices):
@@ -246,6 +289,10 @@ class Workflow(models.Model):
     consistency_notes = models.TextField(blank=True)
     failure_notes = models.TextField(blank=True)
 
+    # Phase 2: whether the facilitator has shown the room's dimension votes (they also show
+    # once everyone has voted on every dimension).
+    votes_revealed = models.BooleanField(default=False)
+
     # Phase 3: the candidates carried into phase 4 (pattern slugs).
     candidates = models.JSONField(default=list, blank=True)
 
@@ -291,6 +338,7 @@ class Risk(models.Model):
         OPERATIONS = "operations", "Operations"
         BUSINESS = "business", "Business"
         SECURITY = "security", "Security"
+        OTHER = "other", "Other"
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="risks")
     pattern_slug = models.SlugField()
@@ -470,3 +518,131 @@ class RecordPdf(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.decision_id}"
+
+
+# --- what the room contributes: participants' answers, votes, proposed risks, consent -------
+
+
+class DelayResponse(models.Model):
+    """One participant's answers to phase 1's three delay questions about a workflow."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="delay_responses"
+    )
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="delay_responses")
+    delay_10s = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+    delay_10m = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+    delay_1h = models.CharField(max_length=16, choices=DelayAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "workflow"], name="unique_delay_response"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.workflow}"
+
+
+class Dimension(models.TextChoices):
+    TRIGGER = "trigger", "Trigger"
+    GRANULARITY = "granularity", "Granularity"
+    CONSISTENCY = "consistency", "Consistency"
+    FAILURE = "failure", "Failure handling"
+
+
+class DimensionVote(models.Model):
+    """One participant's vote for a value on one of the four dimensions, with a reason."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="dimension_votes"
+    )
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="dimension_votes")
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    value = models.CharField(max_length=16)
+    reason = models.CharField(max_length=200, blank=True)
+    voted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["voted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "workflow", "dimension"], name="unique_dimension_vote"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}={self.value} by {self.participant}"
+
+
+class RiskProposal(models.Model):
+    """A risk a participant proposes for a candidate pattern, for the room to dot-vote on."""
+
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="risk_proposals")
+    pattern_slug = models.SlugField()
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="risk_proposals"
+    )
+    title = models.CharField(max_length=200)
+    mitigation = models.CharField(max_length=300, blank=True)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RiskDot(models.Model):
+    """One of a participant's three dots per candidate, put on a proposed risk."""
+
+    proposal = models.ForeignKey(RiskProposal, on_delete=models.CASCADE, related_name="dots")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="dots")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "participant"], name="unique_risk_dot")
+        ]
+
+    def __str__(self) -> str:
+        return f"dot by {self.participant_id} on {self.proposal_id}"
+
+
+class Consent(models.Model):
+    """A decision-maker's answer to a proposed decision: agree, abstain, or object (why)."""
+
+    class Answer(models.TextChoices):
+        AGREE = "agree", "Agree"
+        ABSTAIN = "abstain", "Abstain"
+        OBJECT = "object", "Object"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="consents")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "participant"], name="unique_consent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.answer}"
+
+
+class JoinThrottle(models.Model):
+    """Failed joins counted per client address, shared by every app server (used when no
+    Redis is configured; see workshops.services.join_throttle)."""
+
+    client = models.CharField(max_length=64, unique=True)
+    window_started_at = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.failures}"

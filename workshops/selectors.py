@@ -14,16 +14,22 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from workshops.models import (
+    Consent,
     Decision,
     DecisionChoice,
+    DelayResponse,
+    DimensionVote,
     Membership,
     Participant,
     RecordPdf,
+    RiskDot,
+    RiskProposal,
     StatusChange,
     Team,
     Workflow,
     Workshop,
 )
+from workshops.rules.room import DelayVoice, ProposedRisk, VoteCast
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -234,3 +240,139 @@ def decision_part_patterns(decisions: QuerySet[Decision]) -> dict[int, list[tupl
     for decision_id, part, pattern in rows:
         parts.setdefault(decision_id, []).append((part, pattern))
     return parts
+
+
+# --- the room: participants who joined, and what they contributed --------------------------
+
+
+def workshop_by_invite(invite_code: str) -> Workshop | None:
+    """The workshop this invite token opens, if any (joinable or not: the caller says why not)."""
+    return Workshop.objects.filter(invite_code=invite_code).select_related("team").first()
+
+
+def workshop_by_join_code(code: str) -> Workshop | None:
+    """The workshop a typed short code names; spaces, dashes and case do not matter."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if not cleaned:
+        return None
+    return Workshop.objects.filter(join_code=cleaned).only("pk", "invite_code").first()
+
+
+def participant_by_device(
+    *, workshop_id: int, participant_id: int, device_token: str
+) -> Participant | None:
+    """The participant a browser's session says it is, with its workshop, or None (never
+    joined, or removed since). One query: the live pages' polls run it every two seconds."""
+    if not device_token:
+        return None
+    return (
+        Participant.objects.select_related("workshop")
+        .filter(pk=participant_id, workshop_id=workshop_id, device_token=device_token)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReadyCount:
+    ready: int
+    total: int  # the joined participants who take part (spectators do not count)
+
+    @property
+    def everyone(self) -> bool:
+        return self.ready >= self.total
+
+    def __str__(self) -> str:
+        return f"{self.ready} of {self.total} ready"
+
+
+def ready_count(participants: list[Participant], *, phase: int) -> ReadyCount:
+    """How many of the workshop's joined, voting participants are ready to leave `phase`."""
+    voting = [p for p in participants if p.joined and not p.is_spectator]
+    return ReadyCount(ready=sum(1 for p in voting if p.ready_phase == phase), total=len(voting))
+
+
+def room_voters(participants: list[Participant]) -> list[Participant]:
+    """Who votes: the participants who joined from a device, spectators excepted."""
+    return [p for p in participants if p.joined and not p.is_spectator]
+
+
+def workflow_delay_voices(workflow: Workflow) -> list[DelayVoice]:
+    """Every participant's delay answers about `workflow`, in one query."""
+    responses = DelayResponse.objects.filter(workflow=workflow).select_related("participant")
+    return [
+        DelayVoice(
+            role=response.participant.get_role_display(),
+            answers=(
+                response.delay_10s or None,
+                response.delay_10m or None,
+                response.delay_1h or None,
+            ),
+        )
+        for response in responses
+    ]
+
+
+def workflow_vote_casts(workflow: Workflow) -> list[VoteCast]:
+    """Every dimension vote on `workflow` (spectators' excepted), in one query."""
+    votes = (
+        DimensionVote.objects.filter(workflow=workflow)
+        .exclude(participant__involvement=Participant.Involvement.INFORMED)
+        .select_related("participant")
+    )
+    return [
+        VoteCast(
+            voter=vote.participant_id,
+            dimension=vote.dimension,
+            value=vote.value,
+            reason=vote.reason,
+            role=vote.participant.get_role_display(),
+            name=vote.participant.name,
+        )
+        for vote in votes
+    ]
+
+
+def workflow_proposed_risks(workflow: Workflow) -> dict[str, list[ProposedRisk]]:
+    """The risks proposed for each candidate pattern of `workflow`, with their dots, in the
+    order proposed, by pattern slug; one query."""
+    proposals = (
+        RiskProposal.objects.filter(workflow=workflow)
+        .select_related("participant")
+        .annotate(dot_count=Count("dots"))
+        .order_by("proposed_at", "id")
+    )
+    by_pattern: dict[str, list[ProposedRisk]] = {}
+    for proposal in proposals:
+        by_pattern.setdefault(proposal.pattern_slug, []).append(
+            ProposedRisk(
+                id=proposal.pk,
+                title=proposal.title,
+                mitigation=proposal.mitigation,
+                role=proposal.participant.role,
+                name=proposal.participant.name,
+                dots=proposal.dot_count,
+            )
+        )
+    return by_pattern
+
+
+def participant_dots(participant: Participant, workflow: Workflow) -> set[int]:
+    """The proposals the participant has put a dot on."""
+    return set(
+        RiskDot.objects.filter(participant=participant, proposal__workflow=workflow).values_list(
+            "proposal_id", flat=True
+        )
+    )
+
+
+def workshop_proposed_decision(workshop: Workshop) -> Decision | None:
+    """The decision proposed to the room for consent, if there is one."""
+    return (
+        workshop.decisions.filter(status=Decision.Status.PROPOSED)
+        .defer("snapshot", "search_text")
+        .first()
+    )
+
+
+def decision_consents(decision: Decision) -> list[Consent]:
+    return list(decision.consents.select_related("participant").order_by("recorded_at", "id"))

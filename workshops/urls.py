@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from workshops.views import console, decisions, documents, history, phases, teams
+from workshops.views import (
+    console,
+    decisions,
+    documents,
+    history,
+    join,
+    live,
+    participant,
+    phases,
+    room,
+    teams,
+)
 
 app_name = "workshops"
 
@@ -69,4 +80,46 @@ urlpatterns = [
         name="decision-status",
     ),
     path("decisions/<int:decision_id>/revisit/", decisions.revisit, name="decision-revisit"),
+    # --- the room: joining, the participant's page, the projector, the facilitator's controls
+    path("join/", join.join_code, name="join"),
+    path("join/<str:invite>/", join.join_invite, name="join-invite"),
+    path("live/<int:workshop_id>/", participant.participant_page, name="participant"),
+    path("live/<int:workshop_id>/state/", participant.participant_state, name="participant-state"),
+    path("live/<int:workshop_id>/delay/", participant.delay_save, name="participant-delay"),
+    path("live/<int:workshop_id>/vote/", participant.vote_save, name="participant-vote"),
+    path("live/<int:workshop_id>/risks/", participant.risk_propose, name="participant-risk"),
+    path(
+        "live/<int:workshop_id>/risks/<int:proposal_id>/dot/",
+        participant.dot_toggle,
+        name="participant-dot",
+    ),
+    path("live/<int:workshop_id>/ready/", participant.ready_toggle, name="participant-ready"),
+    path("live/<int:workshop_id>/consent/", participant.consent_save, name="participant-consent"),
+    path("workshops/<int:workshop_id>/room/", room.room_view, name="room"),
+    path("workshops/<int:workshop_id>/room/state/", room.room_state, name="room-state"),
+    path("workshops/<int:workshop_id>/invite/rotate/", room.invite_rotate, name="invite-rotate"),
+    path("workshops/<int:workshop_id>/invite/joining/", room.joining_toggle, name="joining-toggle"),
+    path("workshops/<int:workshop_id>/clock/", room.clock_toggle, name="clock-toggle"),
+    path("workshops/<int:workshop_id>/facilitator/", room.hand_off, name="facilitator-hand-off"),
+    path("workshops/<int:workshop_id>/live/", live.live_panel, name="live-panel"),
+    path(
+        "workshops/<int:workshop_id>/workflows/<int:workflow_id>/reveal/",
+        live.votes_reveal,
+        name="votes-reveal",
+    ),
+    path(
+        "workshops/<int:workshop_id>/workflows/<int:workflow_id>/room-delays/",
+        live.delays_apply,
+        name="room-delays-apply",
+    ),
+    path(
+        "workshops/<int:workshop_id>/workflows/<int:workflow_id>/room-profile/",
+        live.profile_apply,
+        name="room-profile-apply",
+    ),
+    path(
+        "workshops/<int:workshop_id>/workflows/<int:workflow_id>/risks/<slug:slug>/adopt/",
+        live.risks_adopt,
+        name="risks-adopt",
+    ),
 ]

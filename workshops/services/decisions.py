@@ -22,6 +22,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.selectors import users_by_username, workshop_workflows
+from workshops.services.room import room_changed
 from workshops.services.workflows import tradeoffs_restore, workflow_part_add
 from workshops.services.workshops import participant_add, workshop_create
 from workshops.snapshot import (
@@ -148,6 +149,7 @@ def decision_record(
         StatusChange.objects.create(
             decision=decision, to_status=decision.status, changed_by=by, changed_at=now
         )
+    room_changed(workshop_id=workshop.pk)  # the room sees the proposal
     return decision
 
 
@@ -194,6 +196,8 @@ def decision_transition(
         # The older record lists this one with its status: its drawings must follow.
         Decision.objects.filter(pk=decision.supersedes_id).update(updated_at=now)
     team_decisions_changed(team_id=decision.team_id)
+    if decision.workshop_id:
+        room_changed(workshop_id=decision.workshop_id)  # consent opens or closes
     return decision
 
 

@@ -11,10 +11,14 @@ from django.db.models import F
 
 from workshops.models import REQUIREMENT_FIELDS, CostEstimate, Risk, Workflow
 from workshops.services.locking import save_versioned
+from workshops.services.room import room_changed
 
 
 def workflow_update(*, workflow: Workflow, version: int, fields: Mapping[str, Any]) -> Workflow:
-    return save_versioned(workflow, version=version, fields=fields)
+    workflow = save_versioned(workflow, version=version, fields=fields)
+    # Participants see the workflow (its name, its candidates): their pages follow.
+    room_changed(workshop_id=workflow.workshop_id)
+    return workflow
 
 
 @transaction.atomic
@@ -23,7 +27,9 @@ def workflow_split(*, workflow: Workflow, names: tuple[str, ...]) -> list[Workfl
     if workflow.parent_id is not None:
         raise ValidationError("Only the whole workflow can be split into parts.")
     copied = {name: getattr(workflow, name) for name in REQUIREMENT_FIELDS}
-    return [workflow_part_add(whole=workflow, name=name, fields=copied) for name in names]
+    parts = [workflow_part_add(whole=workflow, name=name, fields=copied) for name in names]
+    room_changed(workshop_id=workflow.workshop_id)
+    return parts
 
 
 def workflow_part_add(*, whole: Workflow, name: str, fields: Mapping[str, Any]) -> Workflow:
@@ -57,6 +63,7 @@ def workflow_part_remove(*, part: Workflow) -> None:
     if part.parent_id is None:
         raise ValidationError("The whole workflow cannot be removed.")
     part.delete()
+    room_changed(workshop_id=part.workshop_id)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from workshops.phases import MATCH_PHASE, PHASES
 from workshops.rules.timebox import phase_spent_after_leaving, validate_budget
 from workshops.selectors import workshop_workflows
 from workshops.services.locking import save_versioned
+from workshops.services.room import room_changed
 
 
 @transaction.atomic
@@ -53,6 +54,7 @@ def workshop_start(*, workshop: Workshop, now: datetime | None = None) -> Worksh
         workshop.started_at = now
         workshop.phase_started_at = now
         workshop.save(update_fields=["status", "started_at", "phase_started_at", "updated_at"])
+        room_changed(workshop_id=workshop.pk)
     return workshop
 
 
@@ -71,13 +73,15 @@ def phase_go(*, workshop: Workshop, phase: int, now: datetime | None = None) -> 
             started_at=workshop.phase_started_at,
             now=now,
         )
-        workshop.phase_started_at = now
+        # A paused clock stays paused in the next phase.
+        workshop.phase_started_at = None if workshop.paused_at else now
     if workshop.current_phase <= MATCH_PHASE.number < phase:
         _default_candidates(workshop)
     workshop.current_phase = phase
     workshop.save(
         update_fields=["current_phase", "phase_seconds", "phase_started_at", "updated_at"]
     )
+    room_changed(workshop_id=workshop.pk)
     return workshop
 
 
@@ -102,17 +106,24 @@ def workshop_update(*, workshop: Workshop, version: int, fields: Mapping[str, An
 
 
 def participant_add(*, workshop: Workshop, name: str, role: str, involvement: str, user=None):
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         workshop=workshop, name=name, role=role, involvement=involvement, user=user
     )
+    room_changed(workshop_id=workshop.pk)
+    return participant
 
 
 def participant_update(*, participant: Participant, fields: Mapping[str, Any]) -> Participant:
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.save()
+    room_changed(workshop_id=participant.workshop_id)
     return participant
 
 
 def participant_remove(*, participant: Participant) -> None:
+    """Take the participant out of the workshop, with what they contributed; a participant
+    who joined from a device is refused from their next request on."""
+    workshop_id = participant.workshop_id
     participant.delete()
+    room_changed(workshop_id=workshop_id)

@@ -149,7 +149,13 @@ def console_context(
         if per_candidate
         else {}
     )
+    # The room's card and live panel (workshops.views.room and .live build on this module).
+    from workshops.views.live import console_live_context
+    from workshops.views.room import console_room_context
+
     return {
+        **console_room_context(workshop, workflows, workflow, phase),
+        **console_live_context(workshop, workflows, workflow, phase),
         "workshop": workshop,
         "workflows": workflows,
         "workflow": workflow,

@@ -1,0 +1,65 @@
+"""How a participant's browser proves who it is: the session remembers, per workshop joined,
+the participant's id and device token. It reaches that workshop and nothing else."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from workshops import selectors
+from workshops.models import Participant
+
+SESSION_KEY = "parsecgo_room"
+
+
+class ParticipantRemoved(Exception):
+    """The session joined this workshop, but the participant is no longer in it."""
+
+
+def participant_remember(request: HttpRequest, participant: Participant) -> None:
+    """Let this browser in as `participant` from now on (its other workshops stay)."""
+    joined = dict(request.session.get(SESSION_KEY, {}))
+    joined[str(participant.workshop_id)] = [participant.pk, participant.device_token]
+    request.session[SESSION_KEY] = joined
+
+
+def participant_remembered(request: HttpRequest, workshop_id: int) -> bool:
+    return str(workshop_id) in request.session.get(SESSION_KEY, {})
+
+
+def participant_load(request: HttpRequest, workshop_id: int) -> Participant:
+    """The participant this browser is in `workshop_id`, with the workshop; 404 when it never
+    joined it, ParticipantRemoved when the facilitator has removed it. Loaded once a request."""
+    cached = getattr(request, "_room_participant", None)
+    if cached is not None and cached.workshop_id == workshop_id:
+        return cached
+    entry = request.session.get(SESSION_KEY, {}).get(str(workshop_id))
+    if not entry or len(entry) != 2:
+        raise Http404("You have not joined this workshop.")
+    participant_id, device_token = entry
+    participant = selectors.participant_by_device(
+        workshop_id=workshop_id, participant_id=participant_id, device_token=str(device_token)
+    )
+    if participant is None:
+        raise ParticipantRemoved()
+    request._room_participant = participant
+    return participant
+
+
+def participant_required(view):
+    """Wrap a participant's view: a removed participant gets a page that says so (403); an
+    htmx request is sent there instead of swapping it into the page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, workshop_id: int, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, workshop_id, *args, **kwargs)
+        except ParticipantRemoved:
+            response = render(request, "workshops/room/removed.html", status=403)
+            if request.htmx:
+                response["HX-Refresh"] = "true"
+            return response
+
+    return wrapper
