@@ -29,6 +29,7 @@ def _layout_links(script_prefix: str) -> dict[str, str]:
         "bootstrap_css": static("bootstrap/css/bootstrap.min.css"),
         "app_css": static("css/parsecgo.css"),
         "console_js": static("js/console.js"),
+        "live_js": static("js/live.js"),
         "favicon": static("img/favicon.svg"),
         "htmx_script": htmx_script(),
     }

@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response
 
 from workshops import selectors
 from workshops.models import Participant
@@ -63,3 +64,16 @@ def participant_required(view):
             return response
 
     return wrapper
+
+
+def live_response(request: HttpRequest, etag: str, draw) -> HttpResponse:
+    """A live page's poll: 304 when the client already shows `etag` (a string naming the
+    state drawn, e.g. the workshop's room_version), else `draw()`; either way with the ETag
+    and told to revalidate every time. Elements poll through static/js/live.js."""
+    quoted = f'"{etag}"'
+    response = get_conditional_response(request, etag=quoted)
+    if response is None:
+        response = draw()
+    response["ETag"] = quoted
+    response["Cache-Control"] = "private, no-cache"
+    return response
