@@ -189,6 +189,13 @@ if TRUSTED_PROXY_COUNT:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
+# --- Join throttling (workshops.services.join_throttle) ----------------------------------
+# Failed joins (an unknown short code or invite link) are counted per client address, the same
+# address django-axes sees; past the limit within the window the client waits for the window
+# to end. Counted in Redis when REDIS_URL is set, in the database otherwise.
+JOIN_FAILURE_LIMIT = env_int("JOIN_FAILURE_LIMIT", 10, minimum=1)
+JOIN_FAILURE_WINDOW_MINUTES = env_int("JOIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

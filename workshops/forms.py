@@ -14,10 +14,14 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from patterns.matching import PatternSpec
+from patterns.models import Consistency, Failure, Granularity, Trigger
 from workshops.models import (
     MAX_FIGURE,
     REQUIREMENT_FIELDS,
+    Consent,
     Decision,
+    DelayAnswer,
+    Dimension,
     Participant,
     Risk,
     StatusChange,
@@ -25,6 +29,7 @@ from workshops.models import (
     Workflow,
     Workshop,
 )
+from workshops.rules.latency import PROBE_LABELS
 from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
 from workshops.snapshot import recorded_outcomes
 
@@ -772,3 +777,203 @@ class DecisionFilterForm(forms.Form):
             review_due=bool(data.get("review_due")),
             sort=data.get("sort") or DEFAULT_SORT,
         )
+
+
+# --- the room: joining -------------------------------------------------------------------
+
+JOIN_INVOLVEMENTS = (
+    (Participant.Involvement.DECISION_MAKER, "Decision-maker: I vote and consent to the decision"),
+    (Participant.Involvement.CONSULTED, "Consulted: I vote"),
+    (Participant.Involvement.INFORMED, "Spectator: I watch and do not vote"),
+)
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=32,
+        help_text="The six letters and digits the facilitator shows, such as K7P M2Q.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not any(ch.isalnum() for ch in code):
+            raise forms.ValidationError("Type the code's letters and digits.")
+        return code
+
+
+class JoinForm(forms.Form):
+    """Who joins from their device: a display name, a role and how they take part."""
+
+    # CharField strips the name and refuses NUL characters by itself.
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        help_text="As the group knows you; it is shown to the room.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    role = forms.ChoiceField(
+        label="Your role", choices=[("", "Choose your role"), *Participant.Role.choices]
+    )
+    involvement = forms.ChoiceField(
+        label="How you take part",
+        choices=JOIN_INVOLVEMENTS,
+        initial=Participant.Involvement.CONSULTED,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Type the name the group knows you by.")
+        return name
+
+
+class HandOffForm(forms.Form):
+    to_user = forms.ModelChoiceField(
+        label="Hand the facilitator role to",
+        queryset=None,
+        empty_label="Choose a team member",
+        error_messages={"invalid_choice": "Choose a member of this workshop's team."},
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["to_user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__team_id=workshop.team_id)
+            .exclude(pk=workshop.facilitator_id)
+            .order_by("username")
+        )
+        self.fields["to_user"].label_from_instance = lambda user: user.get_username()
+
+
+# --- the room: a participant's answers ------------------------------------------------------
+
+# The questions of phase 1, each about the whole workflow: (field, how long the delay is).
+DELAY_QUESTIONS: tuple[tuple[str, str], ...] = tuple(
+    zip(("delay_10s", "delay_10m", "delay_1h"), PROBE_LABELS, strict=True)
+)
+# Each dimension's values with their labels, in the order the console shows them.
+DIMENSION_CHOICES: dict[str, list[tuple[str, str]]] = {
+    Dimension.TRIGGER: Trigger.choices,
+    Dimension.GRANULARITY: Granularity.choices,
+    Dimension.CONSISTENCY: Consistency.choices,
+    Dimension.FAILURE: Failure.choices,
+}
+REASON_LENGTH = 200  # DimensionVote.reason
+PROPOSAL_TITLE_LENGTH = 200  # RiskProposal.title
+PROPOSAL_MITIGATION_LENGTH = 300  # RiskProposal.mitigation
+CONSENT_REASON_LENGTH = 300  # Consent.reason
+
+
+class DelayAnswersForm(forms.Form):
+    """A participant's answers to phase 1's three delay questions; an unanswered question
+    stays unanswered."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "delay")
+        super().__init__(*args, **kwargs)
+        for name, delay in DELAY_QUESTIONS:
+            self.fields[name] = forms.ChoiceField(
+                label=f"What happens if this data is delayed by {delay}?",
+                choices=DelayAnswer.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose fine, degraded or unacceptable."},
+            )
+
+    def answers(self) -> dict[str, str]:
+        """The questions answered, for services.room.delay_answer."""
+        answered = ((name, self.cleaned_data[name]) for name, _ in DELAY_QUESTIONS)
+        return {name: answer for name, answer in answered if answer}
+
+
+class DimensionVoteForm(forms.Form):
+    """A participant's vote on each of the four dimensions of one workflow, with an optional
+    one-line reason each. The prefix names the workflow: a page may show several."""
+
+    def __init__(self, *args, workflow: Workflow, **kwargs):
+        super().__init__(*args, prefix=f"vote{workflow.pk}", **kwargs)
+        self.workflow = workflow
+        for dimension, choices in DIMENSION_CHOICES.items():
+            label = Dimension(dimension).label
+            self.fields[dimension] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose one of this dimension's values."},
+            )
+            self.fields[f"{dimension}_reason"] = forms.CharField(
+                label=f"Why? (optional, one line) — {label.lower()}",
+                max_length=REASON_LENGTH,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for dimension in DIMENSION_CHOICES:
+            if cleaned.get(f"{dimension}_reason") and not cleaned.get(dimension):
+                self.add_error(f"{dimension}_reason", "Choose a value to go with your reason.")
+        return cleaned
+
+    def votes(self) -> list[tuple[str, str, str]]:
+        """(dimension, value, reason) for each dimension voted on."""
+        return [
+            (dimension, self.cleaned_data[dimension], self.cleaned_data[f"{dimension}_reason"])
+            for dimension in DIMENSION_CHOICES
+            if self.cleaned_data.get(dimension)
+        ]
+
+
+class RiskProposalForm(forms.Form):
+    """A risk a participant proposes for one candidate pattern of one workflow."""
+
+    title = forms.CharField(label="What could go wrong?", max_length=PROPOSAL_TITLE_LENGTH)
+    mitigation = forms.CharField(
+        label="How could the team lessen it? (optional)",
+        max_length=PROPOSAL_MITIGATION_LENGTH,
+        required=False,
+    )
+
+    def __init__(self, *args, workflow: Workflow, pattern_slug: str, **kwargs):
+        super().__init__(*args, prefix=f"risk{workflow.pk}-{pattern_slug}", **kwargs)
+        self.workflow = workflow
+        self.pattern_slug = pattern_slug
+        self.fields["title"].error_messages["required"] = "Say what could go wrong."
+
+
+class ConsentForm(forms.Form):
+    """A decision-maker's agree, abstain or object on the proposed decision; an objection
+    says why."""
+
+    answer = forms.ChoiceField(
+        label="Your answer",
+        choices=Consent.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose agree, abstain or object.",
+            "invalid_choice": "Choose agree, abstain or object.",
+        },
+    )
+    reason = forms.CharField(
+        label="Your reason (needed to object)",
+        max_length=CONSENT_REASON_LENGTH,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("answer") == Consent.Answer.OBJECT and not cleaned.get("reason"):
+            self.add_error("reason", "Say why you object, so that the group can answer it.")
+        return cleaned

@@ -10,22 +10,38 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import JSONField, Model
+from django.db.models import Count, JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
 from workshops.models import (
     MAX_FIGURE,
     REQUIREMENT_FIELDS,
+    Consent,
     CostEstimate,
     Decision,
+    DelayResponse,
+    Dimension,
+    DimensionVote,
     Participant,
     Risk,
+    RiskProposal,
     Workflow,
     Workshop,
 )
 from workshops.rules.acceptance import Readiness
 from workshops.rules.economics import MONTHS, CostInputs
+from workshops.rules.room import (
+    DelayVoice,
+    Objection,
+    ProposedRisk,
+    VoteCast,
+    delay_summary,
+    top_risks,
+    vote_tally,
+    votes_complete,
+)
+from workshops.services.room import DIMENSION_VALUES
 
 SCHEMA = "parsecgo.decision/1"
 
@@ -195,6 +211,226 @@ def _people(participants: Sequence[Participant]) -> dict[str, list[dict[str, str
     return groups
 
 
+# --- what the room said: its delay answers, dimension votes, proposed risks, and consent ---
+# The same data the console's live panel draws (workshops.views.live), so that the record
+# says what the room saw.
+
+DELAY_KEYS = ("10s", "10m", "1h")
+ROLE_LABELS = dict(Participant.Role.choices)
+DIMENSION_LABELS = dict(Dimension.choices)
+# Each dimension's values with their labels, as the workflow's own fields name them.
+DIMENSION_VALUE_LABELS: dict[str, dict[str, str]] = {
+    dimension: dict(Workflow._meta.get_field(dimension).flatchoices)
+    for dimension in DIMENSION_VALUES
+}
+
+
+def delays_as_data(voices: Sequence[DelayVoice]) -> dict[str, Any]:
+    """The room's answers to the three delay questions: each participant's, their spread per
+    question overall and per role, the group's answers, the tolerance they imply and where
+    the roles disagree."""
+    summary = delay_summary(voices)
+    roles = sorted({role for question in summary.questions for role, _ in question.by_role})
+    by_role = [dict(question.by_role) for question in summary.questions]
+    nothing = tuple((answer, 0) for answer in ("fine", "degraded", "unacceptable"))
+    return {
+        "respondents": summary.respondents,
+        "answers": [
+            {
+                "name": voice.name,
+                "role": voice.role,
+                **dict(zip(DELAY_KEYS, (answer or "" for answer in voice.answers), strict=True)),
+            }
+            for voice in voices
+            if any(voice.answers)
+        ],
+        "questions": [
+            {
+                "key": key,
+                "label": question.label,
+                "counts": dict(question.counts),
+                "answers": question.answers,
+                "group_answer": question.group_answer or "",
+            }
+            for key, question in zip(DELAY_KEYS, summary.questions, strict=True)
+        ],
+        "roles": [
+            {"role": role, "counts": [dict(counts.get(role, nothing)) for counts in by_role]}
+            for role in roles
+        ],
+        "group_answers": {
+            key: answer or "" for key, answer in zip(DELAY_KEYS, summary.group_answers, strict=True)
+        },
+        "tolerance": summary.tolerance.sentence if summary.tolerance else "",
+        "disagreements": list(summary.disagreements),
+    }
+
+
+def votes_as_data(
+    casts: Sequence[VoteCast], *, voters: Sequence[int], revealed: bool
+) -> dict[str, Any]:
+    """The room's votes on the four dimensions. While they are hidden (not revealed, and not
+    everyone has voted on everything) only how many voted is told, to nobody's anchoring."""
+    shown = revealed or votes_complete(casts, voters=voters, dimensions=len(DIMENSION_VALUES))
+    dimensions = []
+    for tally in vote_tally(casts, dimensions=DIMENSION_VALUES):
+        labels = DIMENSION_VALUE_LABELS[tally.dimension]
+        entry: dict[str, Any] = {
+            "dimension": tally.dimension,
+            "label": DIMENSION_LABELS[tally.dimension],
+            "votes": tally.votes,
+        }
+        if shown:
+            entry |= {
+                "counts": [
+                    {"value": value, "label": labels.get(value, value), "votes": votes}
+                    for value, votes in tally.counts
+                ],
+                "majority": tally.majority,
+                "majority_label": labels.get(tally.majority, "") if tally.majority else "",
+                "split": tally.split,
+                "reasons": [
+                    {
+                        "name": vote.name,
+                        "role": vote.role,
+                        "value": vote.value,
+                        "value_label": labels.get(vote.value, vote.value),
+                        "reason": vote.reason,
+                    }
+                    for vote in tally.reasons
+                ],
+            }
+        dimensions.append(entry)
+    return {
+        "revealed": shown,
+        "voters": len(voters),
+        "cast": len(casts),
+        "dimensions": dimensions,
+    }
+
+
+def proposals_as_data(
+    by_pattern: Mapping[str, Sequence[ProposedRisk]],
+    *,
+    candidates: Sequence[str],
+    names: Mapping[str, str],
+    keep_empty: bool = False,
+) -> list[dict[str, Any]]:
+    """The risks the room proposed for each candidate, most dots first, with who raised each
+    (name and role). The candidates come first, in their order; `keep_empty` keeps those
+    nobody proposed a risk for."""
+    slugs = list(dict.fromkeys([*candidates, *by_pattern]))
+    return [
+        {
+            "pattern": slug,
+            "name": names.get(slug, slug),
+            "risks": [
+                {
+                    "title": proposal.title,
+                    "mitigation": proposal.mitigation,
+                    "proposer": proposal.name,
+                    "role": ROLE_LABELS.get(proposal.role, proposal.role),
+                    "dots": proposal.dots,
+                }
+                for proposal in top_risks(by_pattern.get(slug, ()), limit=None)
+            ],
+        }
+        for slug in slugs
+        if keep_empty or by_pattern.get(slug)
+    ]
+
+
+def consent_as_data(consents: Sequence[Consent]) -> list[dict[str, Any]]:
+    """Who agreed, abstained or objected to the proposed decision, and why."""
+    return [
+        {
+            "name": consent.participant.name,
+            "role": consent.participant.get_role_display(),
+            "answer": consent.answer,
+            "reason": consent.reason,
+            "recorded_at": consent.recorded_at.isoformat(),
+        }
+        for consent in consents
+    ]
+
+
+def decision_consent(decision: Decision) -> list[dict[str, Any]]:
+    """The decision's consent as its record keeps it (a decision not saved yet has none)."""
+    if decision.pk is None:
+        return []
+    consents = decision.consents.select_related("participant").order_by("recorded_at", "id")
+    return consent_as_data(list(consents))
+
+
+def _room_snapshots(
+    participants: Sequence[Participant], workflows: Sequence[Workflow], names: Mapping[str, str]
+) -> dict[int, dict[str, Any]]:
+    """What the room said about each workflow, by workflow id: one query per kind of
+    contribution, whatever the number of workflows and participants."""
+    ids = [workflow.pk for workflow in workflows]
+    voices: dict[int, list[DelayVoice]] = {pk: [] for pk in ids}
+    for response in DelayResponse.objects.filter(workflow__in=ids).select_related("participant"):
+        voices[response.workflow_id].append(
+            DelayVoice(
+                role=response.participant.get_role_display(),
+                answers=(
+                    response.delay_10s or None,
+                    response.delay_10m or None,
+                    response.delay_1h or None,
+                ),
+                name=response.participant.name,
+            )
+        )
+    casts: dict[int, list[VoteCast]] = {pk: [] for pk in ids}
+    votes = (
+        DimensionVote.objects.filter(workflow__in=ids)
+        .exclude(participant__involvement=Participant.Involvement.INFORMED)
+        .select_related("participant")
+    )
+    for vote in votes:
+        casts[vote.workflow_id].append(
+            VoteCast(
+                voter=vote.participant_id,
+                dimension=vote.dimension,
+                value=vote.value,
+                reason=vote.reason,
+                role=vote.participant.get_role_display(),
+                name=vote.participant.name,
+            )
+        )
+    proposed: dict[int, dict[str, list[ProposedRisk]]] = {pk: {} for pk in ids}
+    proposals = (
+        RiskProposal.objects.filter(workflow__in=ids)
+        .select_related("participant")
+        .annotate(dot_count=Count("dots"))
+        .order_by("proposed_at", "id")
+    )
+    for proposal in proposals:
+        proposed[proposal.workflow_id].setdefault(proposal.pattern_slug, []).append(
+            ProposedRisk(
+                id=proposal.pk,
+                title=proposal.title,
+                mitigation=proposal.mitigation,
+                role=proposal.participant.role,
+                name=proposal.participant.name,
+                dots=proposal.dot_count,
+            )
+        )
+    voters = [p.pk for p in participants if p.joined and not p.is_spectator]
+    return {
+        workflow.pk: {
+            "delays": delays_as_data(voices[workflow.pk]),
+            "votes": votes_as_data(
+                casts[workflow.pk], voters=voters, revealed=workflow.votes_revealed
+            ),
+            "proposed_risks": proposals_as_data(
+                proposed[workflow.pk], candidates=workflow.candidates or [], names=names
+            ),
+        }
+        for workflow in workflows
+    }
+
+
 def build_snapshot(
     *,
     workshop: Workshop,
@@ -206,10 +442,14 @@ def build_snapshot(
     part_rationales: Mapping[int, str],
     consequences: str,
     review_date: str | None,
+    consent: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The whole record as JSON data; `chosen` maps each workflow's id to a pattern slug,
-    `part_rationales` each part's id to why its pattern was chosen."""
+    `part_rationales` each part's id to why its pattern was chosen; `consent` is the
+    decision's (consent_as_data)."""
     names = {p.slug: p.name for p in patterns}
+    participants = list(workshop.participants.all())
+    room = _room_snapshots(participants, workflows, names)
     return {
         "schema": SCHEMA,
         "title": workshop.title,
@@ -220,7 +460,7 @@ def build_snapshot(
             "scheduled_at": workshop.scheduled_at.isoformat(),
             "facilitator": workshop.facilitator.get_username(),
         },
-        "people": _people(list(workshop.participants.all())),
+        "people": _people(participants),
         "workflows": [
             _workflow_snapshot(
                 assess_workflow(workflow, patterns, default_costs),
@@ -228,11 +468,13 @@ def build_snapshot(
                 names,
                 part_rationales.get(workflow.pk, "") if workflow.parent_id else rationale,
             )
+            | {"room": room[workflow.pk]}
             for workflow in workflows
         ],
         "rationale": rationale,
         "consequences": consequences,
         "review_date": review_date,
+        "consent": list(consent),
     }
 
 
@@ -271,6 +513,7 @@ def compose_decision(
         part_rationales=part_rationales or {},
         consequences=consequences,
         review_date=review_date.isoformat() if review_date else None,
+        consent=decision_consent(decision),
     )
     return decision
 
@@ -357,6 +600,19 @@ def recorded_choices(
     if not choices and headline_slug:
         choices.append(RecordedChoice(0, "", headline_slug, headline_name or headline_slug))
     return choices
+
+
+def recorded_objections(record: Mapping[str, Any]) -> tuple[Objection, ...]:
+    """The objections recorded against the decision (accepting over one asks why)."""
+    return tuple(
+        Objection(
+            name=as_text(entry.get("name")),
+            role=as_text(entry.get("role")),
+            reason=as_text(entry.get("reason")),
+        )
+        for entry in as_dicts(record.get("consent"))
+        if entry.get("answer") == Consent.Answer.OBJECT
+    )
 
 
 def recorded_readiness(record: Mapping[str, Any]) -> tuple[Readiness, ...]:

@@ -21,3 +21,49 @@ document.addEventListener("htmx:afterRequest", (event) => {
     element.dataset.etag = etag;
   }
 });
+
+// --- the phase clock (templates/workshops/room/clock.html) ---------------------------------
+// A [data-clock] element carries the seconds left in the phase when it was drawn
+// (data-remaining, negative once over) and whether the clock runs. Every second, each running
+// clock counts down from the moment it appeared, so that screens show the time passing while
+// their polls answer 304; an element swapped in by htmx starts again from its own figure.
+(() => {
+  const seen = new WeakMap();
+
+  const format = (remaining) => {
+    if (remaining >= 0) {
+      const seconds = Math.ceil(remaining);
+      const minutes = Math.floor(seconds / 60);
+      return `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+    }
+    const seconds = Math.floor(-remaining);
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")} over`;
+  };
+
+  const tick = () => {
+    const now = performance.now();
+    document.querySelectorAll("[data-clock]").forEach((element) => {
+      const drawn = Number.parseFloat(element.dataset.remaining);
+      if (Number.isNaN(drawn)) {
+        return;
+      }
+      if (!seen.has(element)) {
+        seen.set(element, now);
+      }
+      const running = element.dataset.running === "true";
+      const remaining = running ? drawn - (now - seen.get(element)) / 1000 : drawn;
+      const text = format(remaining);
+      if (element.textContent !== text) {
+        element.textContent = text;
+      }
+      const box = element.closest(".room-clock");
+      if (box) {
+        box.classList.toggle("room-clock-over", remaining < 0);
+      }
+    });
+  };
+
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  window.setInterval(tick, 1000);
+})();

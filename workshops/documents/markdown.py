@@ -25,6 +25,8 @@ PROS_AND_CONS = "Pros and Cons of the Options"
 MORE_INFORMATION = "More Information"
 RISKS = "Risks"
 TCO = "Three-Year Total Cost of Ownership"
+CONSENT = "Consent"
+ROOM = "What the Room Said"
 
 DIMENSIONS = (
     ("trigger", "Trigger"),
@@ -219,6 +221,8 @@ def decision_to_markdown(
         _heading(2, MORE_INFORMATION),
         *_more_information(decision, record, record_url, supersedes, successors, changes),
         # Ours, after MADR's sections, so that ADR tools find theirs where they expect them.
+        *_consent(record),
+        *([_heading(2, ROOM), *per_part(3, _room)] if any(map(_room_spoke, workflows)) else []),
         _heading(2, RISKS),
         *per_part(3, _risks),
         _heading(2, TCO),
@@ -553,3 +557,133 @@ def _tco(workflow: Mapping[str, Any]) -> str:
         ("---", "--:", "--:", "--:", "--:"),
         rows,
     )
+
+
+# --- What the room contributed: consent, delay answers, votes, proposed risks ------------------
+
+CONSENT_VERBS = {"agree": "agrees", "abstain": "abstains", "object": "objects"}
+
+
+def _consent(record: Mapping[str, Any]) -> list[str]:
+    """Who agreed, abstained or objected to the proposed decision, and why."""
+    items = []
+    for entry in as_dicts(record.get("consent")):
+        verb = CONSENT_VERBS.get(as_text(entry.get("answer")), md_inline(entry.get("answer")))
+        item = f"{md_inline(_person(entry))} {verb}"
+        reason = md_inline(entry.get("reason"))
+        items.append(f"{item}: {reason}" if reason else f"{item}.")
+    if not items:
+        return []
+    return [_heading(2, CONSENT), "What each decision-maker present answered:", _bullets(items)]
+
+
+def _room_spoke(workflow: Mapping[str, Any]) -> bool:
+    room = as_dict(workflow.get("room"))
+    return bool(
+        as_dict(room.get("delays")).get("respondents")
+        or as_dict(room.get("votes")).get("cast")
+        or as_dicts(room.get("proposed_risks"))
+    )
+
+
+def _room(workflow: Mapping[str, Any], _level: int) -> list[str]:
+    if not _room_spoke(workflow):
+        return []
+    room = as_dict(workflow.get("room"))
+    return [
+        *_room_delays(as_dict(room.get("delays"))),
+        *_room_votes(as_dict(room.get("votes"))),
+        *_room_risks(as_dicts(room.get("proposed_risks"))),
+    ]
+
+
+def _answer_counts(counts: Any) -> str:
+    return " · ".join(
+        f"{as_text(answer)} {as_text(n)}" for answer, n in as_dict(counts).items() if n
+    )
+
+
+def _room_delays(delays: Mapping[str, Any]) -> list[str]:
+    if not delays.get("respondents"):
+        return []
+    questions = as_dicts(delays.get("questions"))
+    rows = [
+        (
+            md_cell(role.get("role")),
+            *(md_cell(_answer_counts(counts)) for counts in as_list(role.get("counts"))),
+        )
+        for role in as_dicts(delays.get("roles"))
+    ]
+    rows.append(("**The room**", *(md_cell(q.get("group_answer")) for q in questions)))
+    blocks = [
+        f"**How late may the data be?** {md_inline(delays.get('respondents'))} answered.",
+        _table(
+            ("Role", *(md_cell(q.get("label")) for q in questions)),
+            ("---",) * (len(questions) + 1),
+            rows,
+        ),
+    ]
+    if delays.get("tolerance"):
+        blocks.append(md_paragraph(delays["tolerance"]))
+    disagreements = [md_inline(sentence) for sentence in as_list(delays.get("disagreements"))]
+    if disagreements:
+        blocks += ["Where the roles disagree:", _bullets(disagreements)]
+    return blocks
+
+
+def _room_votes(votes: Mapping[str, Any]) -> list[str]:
+    if not votes.get("cast"):
+        return []
+    lead = f"**Votes on the four dimensions:** {md_inline(votes.get('cast'))} cast."
+    if not votes.get("revealed"):
+        return [f"{lead} They were never revealed, so the record keeps them hidden too."]
+    dimensions = as_dicts(votes.get("dimensions"))
+    rows = []
+    reasons = []
+    for dimension in dimensions:
+        spread = ", ".join(
+            f"{as_text(c.get('label'))} {as_text(c.get('votes'))}"
+            for c in as_dicts(dimension.get("counts"))
+            if c.get("votes")
+        )
+        if dimension.get("split"):
+            outcome = "split"
+        elif dimension.get("majority"):
+            outcome = f"majority: {as_text(dimension.get('majority_label'))}"
+        else:
+            outcome = "no votes"
+        rows.append((md_cell(dimension.get("label")), md_cell(spread), md_cell(outcome)))
+        for reason in as_dicts(dimension.get("reasons")):
+            reasons.append(
+                f"{md_inline(dimension.get('label'))}: “{md_inline(reason.get('reason'))}” — "
+                f"{md_inline(_person(reason))}, for {md_inline(reason.get('value_label'))}"
+            )
+    blocks = [lead, _table(("Dimension", "Votes", "Outcome"), ("---", "---", "---"), rows)]
+    if reasons:
+        blocks += ["Why they voted so:", _bullets(reasons)]
+    return blocks
+
+
+def _room_risks(candidates: Sequence[Mapping[str, Any]]) -> list[str]:
+    blocks = []
+    for candidate in candidates:
+        risks = as_dicts(candidate.get("risks"))
+        if not risks:
+            continue
+        blocks.append(f"**Risks the room proposed for {md_inline(candidate.get('name'))}:**")
+        blocks.append(
+            _table(
+                ("Risk", "Mitigation", "Raised by", "Dots"),
+                ("---", "---", "---", "--:"),
+                (
+                    (
+                        md_cell(risk.get("title")),
+                        md_cell(risk.get("mitigation")),
+                        md_cell(f"{as_text(risk.get('role'))} ({as_text(risk.get('proposer'))})"),
+                        md_cell(risk.get("dots")),
+                    )
+                    for risk in risks
+                ),
+            )
+        )
+    return blocks

@@ -32,6 +32,7 @@ class DelayVoice:
 
     role: str  # the role's label, as the page names it ("Operations")
     answers: tuple[str | None, str | None, str | None]
+    name: str = ""  # who answered (the record names them; the live panel does not need to)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,37 @@ class ProposedRisk:
     dots: int
 
 
-def top_risks(proposals: Sequence[ProposedRisk], *, limit: int = TOP_RISKS) -> list[ProposedRisk]:
+def top_risks(
+    proposals: Sequence[ProposedRisk], *, limit: int | None = TOP_RISKS
+) -> list[ProposedRisk]:
     """The proposals with the most dots, the earlier proposed first among equals (`proposals`
-    come in the order they were proposed; the sort is stable)."""
+    come in the order they were proposed; the sort is stable). `limit=None`: all of them."""
     return sorted(proposals, key=lambda proposal: -proposal.dots)[:limit]
+
+
+# --- consent: accepting over an objection ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Objection:
+    """A decision-maker's objection to a proposed decision."""
+
+    name: str
+    role: str  # the role's label
+    reason: str
+
+
+def objection_warnings(objections: Sequence[Objection]) -> tuple[str, ...]:
+    """One sentence per objection, to warn before accepting over it: "Olga (Security)
+    objects: the audit trail is not covered." """
+    warnings = []
+    for objection in objections:
+        who = f"{objection.name} ({objection.role})" if objection.role else objection.name
+        reason = " ".join(objection.reason.split())
+        if not reason:
+            warnings.append(f"{who} objects.")
+            continue
+        if reason[-1] not in ".!?":
+            reason += "."
+        warnings.append(f"{who} objects: {reason}")
+    return tuple(warnings)

@@ -159,6 +159,10 @@ def _phases():
 
 def ready_set(*, participant: Participant, ready: bool) -> Participant:
     """Signal (or take back) being ready to leave the workshop's current phase."""
+    # A spectator's signal would count for nothing (ReadyCount leaves them out), and a
+    # decided workshop has no phase left to leave: both are refused like their votes.
+    _refuse_spectator(participant)
+    _refuse_decided(participant)
     phase = participant.workshop.current_phase
     participant.ready_phase = phase if ready else None
     Participant.objects.filter(pk=participant.pk).update(ready_phase=participant.ready_phase)
@@ -336,6 +340,9 @@ def consent_record(
     decision of their workshop."""
     if decision.workshop_id != participant.workshop_id:
         raise ValidationError("That decision is not your workshop's.")
+    # Read afresh and locked: a decision accepted a moment ago refuses consent, and two
+    # answers at once each see the other's in the record.
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.PROPOSED:
         raise ValidationError("Consent is asked while a decision is proposed; this one is not.")
     if not participant.can_consent:
@@ -350,7 +357,12 @@ def consent_record(
         participant=participant,
         defaults={"answer": answer, "reason": reason[:300]},
     )
-    # The record shows who consented to what: its drawings follow its updated_at.
-    Decision.objects.filter(pk=decision.pk).update(updated_at=timezone.now())
+    # The record shows who consented to what (it is not frozen until accepted), and its
+    # drawings follow its updated_at. workshops.snapshot builds on these services' models
+    # and imports this module: read at call time.
+    from workshops.snapshot import decision_consent
+
+    decision.snapshot = {**decision.snapshot, "consent": decision_consent(decision)}
+    decision.save(update_fields=["snapshot", "updated_at"])
     room_changed(workshop_id=participant.workshop_id)
     return consent

@@ -268,16 +268,31 @@ def workshop_start_clock(request: HttpRequest, workshop_id: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def phase_change(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """Move the workshop to another phase: its facilitator's, who confirms a move forward
+    while some of the room are not ready (workshops.views.room.phase_move_refusal). A GET
+    only asks that question: an htmx "save and go" is sent to it."""
+    from workshops.views.room import phase_confirm_page, phase_move_refusal
+
     workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    data = request.POST if request.method == "POST" else request.GET
+    part = data.get("part", "")
+    url = workshop.get_absolute_url() + (f"?part={part}" if part else "")
     try:
-        phase_go(workshop=workshop, phase=int(request.POST.get("phase", "")))
-    except (ValueError, ValidationError):
+        phase = phase_get(int(data.get("phase", ""))).number
+    except (ValueError, LookupError):
         messages.error(request, f"Choose a phase from 1 to {len(PHASES)}.")
-    url = workshop.get_absolute_url()
-    if part := request.POST.get("part"):
-        url += f"?part={part}"
+        return redirect(url)
+    refusal = phase_move_refusal(request, workshop, phase=phase, part=part)
+    if refusal is not None:
+        return refusal
+    if request.method == "GET":
+        return phase_confirm_page(request, workshop, phase=phase, part=part)
+    try:
+        phase_go(workshop=workshop, phase=phase)
+    except ValidationError:
+        messages.error(request, f"Choose a phase from 1 to {len(PHASES)}.")
     return redirect(url)
 
 

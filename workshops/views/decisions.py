@@ -18,6 +18,7 @@ from workshops.assessment import assess_workflow
 from workshops.forms import DecideForm, TransitionForm
 from workshops.models import Decision
 from workshops.rules.acceptance import acceptance_warnings
+from workshops.rules.room import objection_warnings
 from workshops.services.decisions import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -25,7 +26,7 @@ from workshops.services.decisions import (
     decision_revisit,
     decision_transition,
 )
-from workshops.snapshot import recorded_readiness
+from workshops.snapshot import recorded_objections, recorded_readiness
 
 
 @login_required
@@ -41,13 +42,16 @@ def decide(request: HttpRequest, workshop_id: int) -> HttpResponse:
     costs = default_monthly_costs()
     assessments = [assess_workflow(w, patterns, costs) for w in workflows]
     open_decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
+    # Decision-makers object to a proposed decision: accepting over them asks why, too.
+    objections = recorded_objections(open_decision.snapshot) if open_decision else ()
     form = DecideForm(
         request.POST or None,
         workflows=workflows,
         assessments=assessments,
         patterns=patterns,
         decision=open_decision,
-        warnings=acceptance_warnings([a.readiness for a in assessments]),
+        warnings=acceptance_warnings([a.readiness for a in assessments])
+        + objection_warnings(objections),
     )
     if request.method == "POST" and form.is_valid():
         decision = decision_record(
@@ -97,7 +101,10 @@ def _warnings(decision: Decision) -> tuple[str, ...]:
     """What accepting the decision as recorded would be warned about, while it can be."""
     if Decision.Status.ACCEPTED not in TRANSITIONS[decision.status]:
         return ()
-    return acceptance_warnings(recorded_readiness(decision.snapshot))
+    record = decision.snapshot
+    return acceptance_warnings(recorded_readiness(record)) + objection_warnings(
+        recorded_objections(record)
+    )
 
 
 def record_html(decision: Decision) -> SafeString:

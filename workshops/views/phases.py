@@ -26,6 +26,7 @@ from workshops.views.console import (
     console_workflow,
     refuses_when_decided,
 )
+from workshops.views.room import phase_move_refusal
 
 SAVED_EVENT = "workflow-saved"
 PHASE_NUMBERS = {str(phase.number) for phase in PHASES}
@@ -147,6 +148,13 @@ def _saved(
 ) -> HttpResponse:
     go = request.POST.get("go")
     if go in PHASE_NUMBERS:
+        # The save stands; the move follows the stepper's rule (the facilitator's, confirmed
+        # when some of the room are not ready).
+        part = str(workflow.pk) if workflow.parent_id else ""
+        refusal = phase_move_refusal(request, workshop, phase=int(go), part=part)
+        if refusal is not None:
+            messages.success(request, "Saved.")
+            return refusal
         phase_go(workshop=workshop, phase=int(go))
     if request.htmx and not go:
         # Every form on the page that carries this workflow's version gets the new one, so
