@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -296,54 +297,73 @@ def room_voters(participants: list[Participant]) -> list[Participant]:
     return [p for p in participants if p.joined and not p.is_spectator]
 
 
-def workflow_delay_voices(workflow: Workflow) -> list[DelayVoice]:
-    """Every participant's delay answers about `workflow`, in one query."""
-    responses = DelayResponse.objects.filter(workflow=workflow).select_related("participant")
-    return [
-        DelayVoice(
-            role=response.participant.get_role_display(),
-            answers=(
-                response.delay_10s or None,
-                response.delay_10m or None,
-                response.delay_1h or None,
-            ),
+def workflows_delay_voices(workflow_ids: Sequence[int]) -> dict[int, list[DelayVoice]]:
+    """Every participant's delay answers about each of these workflows, by workflow id, in
+    one query."""
+    voices: dict[int, list[DelayVoice]] = {pk: [] for pk in workflow_ids}
+    responses = DelayResponse.objects.filter(workflow__in=workflow_ids).select_related(
+        "participant"
+    )
+    for response in responses:
+        voices[response.workflow_id].append(
+            DelayVoice(
+                role=response.participant.get_role_display(),
+                answers=(
+                    response.delay_10s or None,
+                    response.delay_10m or None,
+                    response.delay_1h or None,
+                ),
+                name=response.participant.name,
+            )
         )
-        for response in responses
-    ]
+    return voices
 
 
-def workflow_vote_casts(workflow: Workflow) -> list[VoteCast]:
-    """Every dimension vote on `workflow` (spectators' excepted), in one query."""
+def workflow_delay_voices(workflow: Workflow) -> list[DelayVoice]:
+    return workflows_delay_voices([workflow.pk])[workflow.pk]
+
+
+def workflows_vote_casts(workflow_ids: Sequence[int]) -> dict[int, list[VoteCast]]:
+    """Every dimension vote on each of these workflows (spectators' excepted), by workflow
+    id, in one query."""
+    casts: dict[int, list[VoteCast]] = {pk: [] for pk in workflow_ids}
     votes = (
-        DimensionVote.objects.filter(workflow=workflow)
+        DimensionVote.objects.filter(workflow__in=workflow_ids)
         .exclude(participant__involvement=Participant.Involvement.INFORMED)
         .select_related("participant")
     )
-    return [
-        VoteCast(
-            voter=vote.participant_id,
-            dimension=vote.dimension,
-            value=vote.value,
-            reason=vote.reason,
-            role=vote.participant.get_role_display(),
-            name=vote.participant.name,
+    for vote in votes:
+        casts[vote.workflow_id].append(
+            VoteCast(
+                voter=vote.participant_id,
+                dimension=vote.dimension,
+                value=vote.value,
+                reason=vote.reason,
+                role=vote.participant.get_role_display(),
+                name=vote.participant.name,
+            )
         )
-        for vote in votes
-    ]
+    return casts
 
 
-def workflow_proposed_risks(workflow: Workflow) -> dict[str, list[ProposedRisk]]:
-    """The risks proposed for each candidate pattern of `workflow`, with their dots, in the
-    order proposed, by pattern slug; one query."""
+def workflow_vote_casts(workflow: Workflow) -> list[VoteCast]:
+    return workflows_vote_casts([workflow.pk])[workflow.pk]
+
+
+def workflows_proposed_risks(
+    workflow_ids: Sequence[int],
+) -> dict[int, dict[str, list[ProposedRisk]]]:
+    """The risks proposed for each candidate pattern of each of these workflows, with their
+    dots, in the order proposed: by workflow id, then pattern slug; one query."""
+    proposed: dict[int, dict[str, list[ProposedRisk]]] = {pk: {} for pk in workflow_ids}
     proposals = (
-        RiskProposal.objects.filter(workflow=workflow)
+        RiskProposal.objects.filter(workflow__in=workflow_ids)
         .select_related("participant")
         .annotate(dot_count=Count("dots"))
         .order_by("proposed_at", "id")
     )
-    by_pattern: dict[str, list[ProposedRisk]] = {}
     for proposal in proposals:
-        by_pattern.setdefault(proposal.pattern_slug, []).append(
+        proposed[proposal.workflow_id].setdefault(proposal.pattern_slug, []).append(
             ProposedRisk(
                 id=proposal.pk,
                 title=proposal.title,
@@ -353,7 +373,11 @@ def workflow_proposed_risks(workflow: Workflow) -> dict[str, list[ProposedRisk]]
                 dots=proposal.dot_count,
             )
         )
-    return by_pattern
+    return proposed
+
+
+def workflow_proposed_risks(workflow: Workflow) -> dict[str, list[ProposedRisk]]:
+    return workflows_proposed_risks([workflow.pk])[workflow.pk]
 
 
 def participant_dots(participant: Participant, workflow: Workflow) -> set[int]:

@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, JSONField, Model
+from django.db.models import JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
+from workshops import selectors
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
 from workshops.models import (
     MAX_FIGURE,
@@ -20,12 +21,9 @@ from workshops.models import (
     Consent,
     CostEstimate,
     Decision,
-    DelayResponse,
     Dimension,
-    DimensionVote,
     Participant,
     Risk,
-    RiskProposal,
     Workflow,
     Workshop,
 )
@@ -358,8 +356,7 @@ def decision_consent(decision: Decision) -> list[dict[str, Any]]:
     """The decision's consent as its record keeps it (a decision not saved yet has none)."""
     if decision.pk is None:
         return []
-    consents = decision.consents.select_related("participant").order_by("recorded_at", "id")
-    return consent_as_data(list(consents))
+    return consent_as_data(selectors.decision_consents(decision))
 
 
 def _room_snapshots(
@@ -368,54 +365,9 @@ def _room_snapshots(
     """What the room said about each workflow, by workflow id: one query per kind of
     contribution, whatever the number of workflows and participants."""
     ids = [workflow.pk for workflow in workflows]
-    voices: dict[int, list[DelayVoice]] = {pk: [] for pk in ids}
-    for response in DelayResponse.objects.filter(workflow__in=ids).select_related("participant"):
-        voices[response.workflow_id].append(
-            DelayVoice(
-                role=response.participant.get_role_display(),
-                answers=(
-                    response.delay_10s or None,
-                    response.delay_10m or None,
-                    response.delay_1h or None,
-                ),
-                name=response.participant.name,
-            )
-        )
-    casts: dict[int, list[VoteCast]] = {pk: [] for pk in ids}
-    votes = (
-        DimensionVote.objects.filter(workflow__in=ids)
-        .exclude(participant__involvement=Participant.Involvement.INFORMED)
-        .select_related("participant")
-    )
-    for vote in votes:
-        casts[vote.workflow_id].append(
-            VoteCast(
-                voter=vote.participant_id,
-                dimension=vote.dimension,
-                value=vote.value,
-                reason=vote.reason,
-                role=vote.participant.get_role_display(),
-                name=vote.participant.name,
-            )
-        )
-    proposed: dict[int, dict[str, list[ProposedRisk]]] = {pk: {} for pk in ids}
-    proposals = (
-        RiskProposal.objects.filter(workflow__in=ids)
-        .select_related("participant")
-        .annotate(dot_count=Count("dots"))
-        .order_by("proposed_at", "id")
-    )
-    for proposal in proposals:
-        proposed[proposal.workflow_id].setdefault(proposal.pattern_slug, []).append(
-            ProposedRisk(
-                id=proposal.pk,
-                title=proposal.title,
-                mitigation=proposal.mitigation,
-                role=proposal.participant.role,
-                name=proposal.participant.name,
-                dots=proposal.dot_count,
-            )
-        )
+    voices = selectors.workflows_delay_voices(ids)
+    casts = selectors.workflows_vote_casts(ids)
+    proposed = selectors.workflows_proposed_risks(ids)
     voters = [p.pk for p in participants if p.joined and not p.is_spectator]
     return {
         workflow.pk: {
