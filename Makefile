@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench install dev-install browser axe clean
+.PHONY: run test lint format bench bench-load install dev-install browser axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,14 @@ format: dev-install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: time the engine and the pages against a trivial view served by the same process
+## bench: time the engine and the pages against a trivial view served by the same process,
+## then the load run (locust against gunicorn with 2 workers on a fresh PostgreSQL database)
 bench: dev-install
 	$(BIN)/python -m bench
+
+## bench-load: the load run alone
+bench-load: dev-install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ci/node/node_modules

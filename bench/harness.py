@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from bench.database import BenchDatabase, bench_database
 from bench.documents import run_document_bench
+from bench.load import load_arguments, load_main
 from bench.report import EngineResult, PageResult, Report, report_print, report_write_json
 from bench.timing import RequestFailed, time_calls, time_page
 
@@ -33,7 +34,9 @@ QUICK_WARMUP = 5
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Exit 0 when every request answered 200, missed targets or not; 1 when one failed."""
+    """Exit 0 when every request answered 200, missed targets or not; 1 when one failed.
+    Then the load run (bench/load.py), unless --no-load: 1 too when one of its requests
+    failed."""
     options = _arguments().parse_args(argv)
     requests = options.requests or (QUICK_REQUESTS if options.quick else DEFAULT_REQUESTS)
     calls = options.calls or (QUICK_CALLS if options.quick else DEFAULT_CALLS)
@@ -43,13 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_print(report, sys.stdout)
     if options.json:
         report_write_json(report, options.json)
-    return 1 if report.failed else 0
+    load_failed = False
+    if not options.no_load:
+        print(file=sys.stdout, flush=True)
+        load_failed = load_main(options, sys.stdout) != 0
+    return 1 if report.failed or load_failed else 0
 
 
 def _arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Time the matching engine and the main pages in-process.",
+        description="Time the matching engine and the main pages in-process, then the load "
+        "run: locust against gunicorn on a fresh PostgreSQL database.",
     )
     parser.add_argument(
         "--requests",
@@ -63,7 +71,12 @@ def _arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
-    return parser
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="leave out the load run (locust against gunicorn on PostgreSQL) after the cases",
+    )
+    return load_arguments(parser)
 
 
 def _positive(text: str) -> int:
