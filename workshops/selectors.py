@@ -70,6 +70,14 @@ def workshop_get_for_member(*, user: User, workshop_id: int) -> Workshop:
     )
 
 
+def workshop_room_version(*, user: User, workshop_id: int) -> int:
+    """The workshop's change marker, or 404 outside its team: what a live page's poll
+    compares with the ETag it holds before drawing anything (one query)."""
+    return get_object_or_404(
+        workshops_visible_to(user).values_list("room_version", flat=True), pk=workshop_id
+    )
+
+
 def workshop_accepted_decision(workshop: Workshop) -> Decision | None:
     """The workshop's accepted decision, if it has one (only one can be accepted)."""
     return (

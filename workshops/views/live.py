@@ -84,10 +84,10 @@ class LivePanel:
         return TOP_RISKS  # how many proposals become the candidate's risks
 
 
-def panel_etag(workshop: Workshop, *, part: str, phase: int) -> str:
+def panel_etag(room_version: int, *, part: str, phase: int) -> str:
     # Every write anyone in the room could see moves room_version (services.room.room_changed),
     # the facilitator's own saves and hand-offs included.
-    return f"live-{workshop.room_version}-{part or 'whole'}-{phase}"
+    return f"live-{room_version}-{part or 'whole'}-{phase}"
 
 
 def panel_url(workshop: Workshop, *, part: str, phase: int) -> str:
@@ -112,7 +112,7 @@ def console_live_context(
     panel = {
         "phase": phase.number,
         "url": panel_url(workshop, part=part, phase=phase.number),
-        "etag": f'"{panel_etag(workshop, part=part, phase=phase.number)}"',
+        "etag": f'"{panel_etag(workshop.room_version, part=part, phase=phase.number)}"',
         "voters": len(voters),
         "ready": selectors.ready_count(participants, phase=workshop.current_phase),
     }
@@ -148,19 +148,22 @@ def console_live_context(
 @require_GET
 def live_panel(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The panel alone, for its poll: 304 while nothing in the room has changed."""
-    workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
+    # The change marker alone first: an unchanged panel answers 304 without reading the
+    # workshop and its participants.
+    version = selectors.workshop_room_version(user=request.user, workshop_id=workshop_id)
     phase = _phase_asked(request.GET.get("phase", ""))
     part = request.GET.get("part", "")
     if part and not part.isdigit():
         raise Http404("No such part of this workflow.")
 
     def draw() -> HttpResponse:
+        workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
         workflows = selectors.workshop_workflows(workshop)
         workflow = console_workflow(workflows, int(part)) if part else workflows[0]
         context = console_live_context(workshop, workflows, workflow, phase)
         return render(request, PANEL, {**context, **_page(workshop, workflow)})
 
-    return live_response(request, panel_etag(workshop, part=part, phase=phase.number), draw)
+    return live_response(request, panel_etag(version, part=part, phase=phase.number), draw)
 
 
 def _phase_asked(number: str) -> Phase:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -256,10 +256,7 @@ def room_view(request: HttpRequest, workshop_id: int) -> HttpResponse:
 def room_state(request: HttpRequest, workshop_id: int) -> HttpResponse:
     """The poll of the room view (and, with ?card=1, of the console's room card): 304 while
     the workshop's room_version is the one on screen, else the part that moves."""
-    version = get_object_or_404(
-        selectors.workshops_visible_to(request.user).values_list("room_version", flat=True),
-        pk=workshop_id,
-    )
+    version = selectors.workshop_room_version(user=request.user, workshop_id=workshop_id)
     card = request.GET.get("card") == "1"
 
     def draw() -> HttpResponse:
