@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -270,6 +271,8 @@ def votes_as_data(
     """The room's votes on the four dimensions. While they are hidden (not revealed, and not
     everyone has voted on everything) only how many voted is told, to nobody's anchoring."""
     shown = revealed or votes_complete(casts, voters=voters, dimensions=len(DIMENSION_VALUES))
+    # A voter's votes on one workflow are one per dimension (a unique constraint).
+    per_voter = Counter(vote.voter for vote in casts)
     dimensions = []
     for tally in vote_tally(casts, dimensions=DIMENSION_VALUES):
         labels = DIMENSION_VALUE_LABELS[tally.dimension]
@@ -302,6 +305,7 @@ def votes_as_data(
     return {
         "revealed": shown,
         "voters": len(voters),
+        "voted": sum(1 for voter in voters if per_voter[voter] >= len(DIMENSION_VALUES)),
         "cast": len(casts),
         "dimensions": dimensions,
     }

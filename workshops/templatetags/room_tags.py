@@ -18,6 +18,13 @@ register = template.Library()
 QR_LABEL = "QR code to join"
 
 
+@register.filter
+def short_label(label: str) -> str:
+    """A dimension value's label without its gloss ("Event", not "Event (push)"): what fits
+    beside its bar in the projector's large type, where the dimension names the rest."""
+    return label.split(" (")[0]
+
+
 @register.simple_tag(takes_context=True)
 def invite_url(context, workshop: Workshop) -> str:
     """The invite link, absolute (as the browser reached this site), to copy or to scan."""

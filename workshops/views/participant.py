@@ -44,9 +44,9 @@ from workshops.models import (
     Workshop,
 )
 from workshops.phases import PHASES, Phase, phase_get
-from workshops.rules.room import DOTS_PER_CANDIDATE, ProposedRisk, VoteCast, vote_tally
-from workshops.rules.room import votes_complete as all_have_voted
+from workshops.rules.room import DOTS_PER_CANDIDATE, ProposedRisk
 from workshops.services import room as room_services
+from workshops.snapshot import votes_as_data
 from workshops.views import room_access
 from workshops.views.console import workshop_timebox
 
@@ -86,16 +86,6 @@ class DelayPanel:
 
 
 @dataclass(frozen=True)
-class DimensionResult:
-    label: str
-    rows: tuple[tuple[str, int], ...]  # (value's label, votes)
-    votes: int
-    majority: str | None  # the value's label
-    split: bool
-    reasons: tuple[tuple[str, VoteCast], ...]  # (value's label, the vote with its reason)
-
-
-@dataclass(frozen=True)
 class VotePanel:
     """Phase 2: one workflow's vote: the participant's form, and the room's votes once shown."""
 
@@ -104,10 +94,9 @@ class VotePanel:
     form: DimensionVoteForm | None
     fields: tuple[tuple[forms.BoundField, forms.BoundField, Mapping[str, str]], ...]
     mine: int  # dimensions the participant has voted on
-    shown: bool  # revealed by the facilitator, or everyone has voted
-    results: tuple[DimensionResult, ...]
-    done: int  # voters who have voted on every dimension
-    voters: int
+    # The room's votes as the record and the console show them (snapshot.votes_as_data):
+    # only how many voted until they are revealed or everyone has voted.
+    room: Mapping[str, Any]
 
     @property
     def dimensions(self) -> int:
@@ -217,26 +206,6 @@ def _delay_part(participant, workflows, people, *, answering, bound) -> dict[str
     return {"delay": DelayPanel(workflow=whole, form=form, answers=answers)}
 
 
-def _dimension_results(casts: Sequence[VoteCast]) -> tuple[DimensionResult, ...]:
-    values = {
-        dimension: [v for v, _ in choices] for dimension, choices in DIMENSION_CHOICES.items()
-    }
-    results = []
-    for tally in vote_tally(casts, dimensions=values):
-        labels = dict(DIMENSION_CHOICES[tally.dimension])
-        results.append(
-            DimensionResult(
-                label=Dimension(tally.dimension).label,
-                rows=tuple((labels[value], n) for value, n in tally.counts),
-                votes=tally.votes,
-                majority=labels[tally.majority] if tally.majority else None,
-                split=tally.split,
-                reasons=tuple((labels[vote.value], vote) for vote in tally.reasons),
-            )
-        )
-    return tuple(results)
-
-
 def vote_panel(
     participant: Participant,
     workflow: Workflow,
@@ -248,9 +217,6 @@ def vote_panel(
 ) -> VotePanel:
     casts = selectors.workflow_vote_casts(workflow)
     mine = {cast.dimension: cast for cast in casts if cast.voter == participant.pk}
-    shown = workflow.votes_revealed or all_have_voted(
-        casts, voters=voters, dimensions=len(DIMENSION_CHOICES)
-    )
     form = None
     if answering:
         form = bound or DimensionVoteForm(
@@ -260,7 +226,6 @@ def vote_panel(
                 **{f"{dimension}_reason": cast.reason for dimension, cast in mine.items()},
             },
         )
-    cast_pairs = {(cast.voter, cast.dimension) for cast in casts}
     return VotePanel(
         workflow=workflow,
         label=_label(workflow, workflows),
@@ -272,12 +237,9 @@ def vote_panel(
         if form is not None
         else (),
         mine=len(mine),
-        shown=shown,
         # Nobody sees the spread before it is shown, the participant included: nothing of it
         # is even drawn into the page.
-        results=_dimension_results(casts) if shown else (),
-        done=sum(1 for voter in voters if all((voter, d) in cast_pairs for d in DIMENSION_CHOICES)),
-        voters=len(voters),
+        room=votes_as_data(casts, voters=voters, revealed=workflow.votes_revealed),
     )
 
 

@@ -4,7 +4,6 @@ workshop on (only the facilitator, who confirms when not everyone is ready)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -16,14 +15,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from patterns.models import Consistency, Failure, Granularity, Trigger
 from patterns.selectors import catalogue_specs
 from workshops import selectors
 from workshops.forms import HandOffForm
-from workshops.models import Dimension, Participant, Workflow, Workshop
+from workshops.models import Participant, Workflow, Workshop
 from workshops.phases import PHASES, phase_get
-from workshops.rules.room import vote_tally, votes_complete
 from workshops.services import room as room_services
+from workshops.snapshot import votes_as_data
 from workshops.views.console import (
     DECIDED_MESSAGE,
     WorkshopDecided,
@@ -268,83 +266,15 @@ def room_state(request: HttpRequest, workshop_id: int) -> HttpResponse:
     return live_response(request, str(version), draw)
 
 
-@dataclass(frozen=True)
-class ValueShare:
-    label: str
-    votes: int
-    percent: int  # of the dimension's votes, for the bar's width
-    majority: bool
-
-
-@dataclass(frozen=True)
-class DimensionSpread:
-    label: str
-    values: tuple[ValueShare, ...]
-    votes: int
-    majority: str | None  # the majority value's label
-    split: bool
-
-
-@dataclass(frozen=True)
-class WorkflowVotes:
-    """One workflow's (or part's) dimension votes, as the room sees them."""
-
-    name: str
-    shown: bool  # revealed by the facilitator, or everyone has voted on everything
-    voted: int  # voters who voted on every dimension
-    voters: int
-    dimensions: tuple[DimensionSpread, ...]
-
-
-# A value's name as the projector shows it: the first words of its label ("Event", not
-# "Event (push)"), which fit beside its bar in large type; the dimension names the rest.
-DIMENSION_VALUE_LABELS: dict[str, dict[str, str]] = {
-    dimension: {value: label.split(" (")[0] for value, label in choices}
-    for dimension, choices in (
-        (Dimension.TRIGGER, Trigger.choices),
-        (Dimension.GRANULARITY, Granularity.choices),
-        (Dimension.CONSISTENCY, Consistency.choices),
-        (Dimension.FAILURE, Failure.choices),
+def workflow_votes(workflow: Workflow, voters: list[Participant]) -> dict:
+    """The room's votes on `workflow` as the record and the console show them (counts only
+    until they are shown), named for the projector; one query."""
+    votes = votes_as_data(
+        selectors.workflow_vote_casts(workflow),
+        voters=[p.pk for p in voters],
+        revealed=workflow.votes_revealed,
     )
-}
-
-
-def workflow_votes(workflow: Workflow, voters: list[Participant]) -> WorkflowVotes:
-    """The room's votes on `workflow`: counts only until they are shown (one query)."""
-    casts = selectors.workflow_vote_casts(workflow)
-    dimensions = room_services.DIMENSION_VALUES
-    voter_ids = [p.pk for p in voters]
-    complete = votes_complete(casts, voters=voter_ids, dimensions=len(dimensions))
-    per_voter: dict[int, set[str]] = {}
-    for cast in casts:
-        per_voter.setdefault(cast.voter, set()).add(cast.dimension)
-    voted = sum(1 for pk in voter_ids if len(per_voter.get(pk, ())) >= len(dimensions))
-    shown = workflow.votes_revealed or complete
-    spreads = []
-    if shown:
-        for tally in vote_tally(casts, dimensions=dimensions):
-            labels = DIMENSION_VALUE_LABELS[tally.dimension]
-            spreads.append(
-                DimensionSpread(
-                    label=Dimension(tally.dimension).label,
-                    values=tuple(
-                        ValueShare(
-                            label=labels[value],
-                            votes=n,
-                            percent=round(100 * n / tally.votes) if tally.votes else 0,
-                            majority=value == tally.majority,
-                        )
-                        for value, n in tally.counts
-                    ),
-                    votes=tally.votes,
-                    majority=labels[tally.majority] if tally.majority else None,
-                    split=tally.split,
-                )
-            )
-    name = workflow.name if workflow.parent_id else "Whole workflow"
-    return WorkflowVotes(
-        name=name, shown=shown, voted=voted, voters=len(voter_ids), dimensions=tuple(spreads)
-    )
+    return {**votes, "name": workflow.name if workflow.parent_id else "Whole workflow"}
 
 
 VOTE_PHASE = 2
