@@ -224,6 +224,13 @@ DIMENSION_VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def dimension_value_label(dimension: str, value: Any) -> str:
+    """A recorded profile value as people read it ("Dead-letter", not "dead_letter"); a value
+    the catalogue no longer knows reads as it was recorded."""
+    text = as_text(value)
+    return DIMENSION_VALUE_LABELS.get(dimension, {}).get(text, text)
+
+
 def delays_as_data(voices: Sequence[DelayVoice]) -> dict[str, Any]:
     """The room's answers to the three delay questions: each participant's, their spread per
     question overall and per role, the group's answers, the tolerance they imply and where

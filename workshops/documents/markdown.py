@@ -12,7 +12,14 @@ from typing import Any
 from django.utils import timezone
 
 from workshops.models import Decision, Risk, StatusChange
-from workshops.snapshot import as_dict, as_dicts, as_list, as_text, recorded_rationale
+from workshops.snapshot import (
+    as_dict,
+    as_dicts,
+    as_list,
+    as_text,
+    dimension_value_label,
+    recorded_rationale,
+)
 
 # The headings MADR 4.0 defines, in its order; ours follow them.
 CONTEXT = "Context and Problem Statement"
@@ -271,7 +278,7 @@ def _drivers(workflow: Mapping[str, Any]) -> str:
     profile, notes = as_dict(workflow.get("profile")), as_dict(workflow.get("notes"))
     items = []
     for key, label in DIMENSIONS:
-        item = f"{label}: {md_inline(profile.get(key)) or 'not set'}"
+        item = f"{label}: {md_inline(dimension_value_label(key, profile.get(key))) or 'not set'}"
         if notes.get(key):
             item += f" ({md_inline(notes[key])})"
         items.append(item)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import template
 from django.forms.boundfield import BoundWidget
 
+from workshops.snapshot import dimension_value_label
+
 register = template.Library()
+
+
+@register.filter
+def dimension_value(value, dimension: str) -> str:
+    """A recorded profile value's label ("Dead-letter" for "dead_letter")."""
+    return dimension_value_label(dimension, value)
 
 
 @register.filter

@@ -185,8 +185,8 @@ class TestMadr:
     def test_it_lists_drivers_options_and_their_pros_and_cons(self, facilitator_client, decision):
         text = download(facilitator_client, decision)
         drivers = text.split("## Decision Drivers")[1].split("## Considered Options")[0]
-        assert "* Trigger: scheduled\n" in drivers
-        assert "* Failure handling: retry\n" in drivers
+        assert "* Trigger: Scheduled (pull)\n" in drivers
+        assert "* Failure handling: Retry\n" in drivers
         assert "* Maximum acceptable latency: 24 hours\n" in drivers
         assert "* Volume: 2,340,000 per day, 10× in three years\n" in drivers
         options = text.split("## Considered Options")[1].split("## Decision Outcome")[0]

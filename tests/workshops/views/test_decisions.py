@@ -105,6 +105,16 @@ class TestDecide:
 
 
 class TestRecordPage:
+    def test_it_names_the_profile_values_as_people_read_them(
+        self, facilitator_client, facilitator, profiled
+    ):
+        decision = decide(profiled, facilitator)
+        content = facilitator_client.get(decision.get_absolute_url()).content.decode()
+        drivers = content.split('aria-label="Decision drivers"')[1].split("</table>")[0]
+        assert "Scheduled (pull)" in drivers
+        assert "Batch (file or table)" in drivers
+        assert ">retry<" not in drivers and ">Retry<" in drivers
+
     def test_it_shows_the_record_in_madr_order(self, facilitator_client, facilitator, profiled):
         decision = decide(
             profiled, facilitator, rationale="it meets the nightly window at the lowest cost."
