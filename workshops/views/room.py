@@ -260,7 +260,8 @@ def room_state(request: HttpRequest, workshop_id: int) -> HttpResponse:
     def draw() -> HttpResponse:
         workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
         if card:
-            return render(request, CARD_LIVE, _card_context(workshop))
+            # Polled: the console's attendee list follows too (out of band).
+            return render(request, CARD_LIVE, {**_card_context(workshop), "polled": True})
         return render(request, "workshops/room/room.html#room-state", _room_context(workshop))
 
     return live_response(request, str(version), draw)

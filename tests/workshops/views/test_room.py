@@ -403,6 +403,19 @@ class TestTheRoomCard:
         assert "Ada" in content and "0 of 1 ready" in content
         assert "Hand over" not in content  # the select is never redrawn by a poll
 
+    def test_the_poll_brings_the_consoles_attendee_list_up_to_date(
+        self, facilitator_client, workshop
+    ):
+        page = facilitator_client.get(workshop.get_absolute_url()).content.decode()
+        assert 'Attendees (<span id="attendee-count">0</span>)' in page
+        assert page.count('id="attendee-count"') == 1  # no out-of-band copy in the page
+        join(workshop, "Ada")
+        content = facilitator_client.get(url("room-state", workshop), {"card": "1"}).content
+        attendees = content.decode().split('<ul id="attendee-list"')[1]
+        assert attendees.startswith(' class="list-unstyled small" hx-swap-oob="true">')
+        assert "Ada" in attendees.split("</ul>")[0]
+        assert '<span id="attendee-count" hx-swap-oob="true">1</span>' in attendees
+
     def test_removing_a_joined_participant_refuses_their_next_request(
         self, facilitator_client, workshop
     ):
