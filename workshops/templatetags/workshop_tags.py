@@ -5,9 +5,18 @@ from __future__ import annotations
 from django import template
 from django.forms.boundfield import BoundWidget
 
+from workshops.models import Risk
 from workshops.snapshot import dimension_value_label
 
+RAISED_BY_LABELS = dict(Risk.RaisedBy.choices)
+
 register = template.Library()
+
+
+@register.filter
+def raised_by_label(value) -> str:
+    """A recorded risk's "raised by" as people read it ("Operations" for "operations")."""
+    return RAISED_BY_LABELS.get(value, value)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.workshops.builders import DANA, decide, profile
+from tests.workshops.builders import DANA, decide, profile, save_risk
 from workshops.models import Decision, StatusChange, Workshop
 from workshops.services.decisions import decision_transition
 from workshops.services.workflows import workflow_update
@@ -114,6 +114,18 @@ class TestRecordPage:
         assert "Scheduled (pull)" in drivers
         assert "Batch (file or table)" in drivers
         assert ">retry<" not in drivers and ">Retry<" in drivers
+
+    def test_it_names_who_raised_each_risk_as_people_read_it(
+        self, facilitator_client, facilitator, profiled
+    ):
+        save_risk(
+            profiled.workflows.get(), title="Late file", mitigation="Alert", raised_by="operations"
+        )
+        decision = decide(profiled, facilitator)
+        content = facilitator_client.get(decision.get_absolute_url()).content.decode()
+        table = content.split('aria-label="Risks of Batch processing"')[1].split("</table>")[0]
+        assert "<td>Operations</td>" in table
+        assert "<td>operations</td>" not in table
 
     def test_it_shows_the_record_in_madr_order(self, facilitator_client, facilitator, profiled):
         decision = decide(
