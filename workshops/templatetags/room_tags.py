@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from django import template
@@ -42,7 +43,14 @@ def join_url(context) -> str:
 def invite_qr(context, workshop: Workshop, css_class: str = "qr") -> SafeString:
     """The invite link as an inline SVG QR code. segno draws it without style attributes
     (the page's CSP refuses them): its size comes from `css_class` through the viewBox."""
-    svg = segno.make(invite_url(context, workshop), error="m").svg_inline(
+    return _qr_svg(invite_url(context, workshop), css_class)
+
+
+# Drawing a code costs about 4 ms, a tenth of the console's page; it depends on nothing but
+# the link and the class, so each process keeps the last few (a rotated link draws anew).
+@lru_cache(maxsize=128)
+def _qr_svg(url: str, css_class: str) -> SafeString:
+    svg = segno.make(url, error="m").svg_inline(
         scale=1,
         border=4,
         light="#fff",
