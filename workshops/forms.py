@@ -846,7 +846,8 @@ class HandOffForm(forms.Form):
 
         self.fields["to_user"].queryset = (
             get_user_model()
-            .objects.filter(memberships__team_id=workshop.team_id)
+            # An account that cannot sign in would leave nobody to steer the room.
+            .objects.filter(memberships__team_id=workshop.team_id, is_active=True)
             .exclude(pk=workshop.facilitator_id)
             .order_by("username")
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -254,8 +255,15 @@ def decision_part_patterns(decisions: QuerySet[Decision]) -> dict[int, list[tupl
 # --- the room: participants who joined, and what they contributed --------------------------
 
 
+# What models.new_invite_code makes (URL-safe base64, shorter than the column): a link of
+# any other shape opens nothing, and is not sent to the database (PostgreSQL refuses a NUL).
+INVITE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
 def workshop_by_invite(invite_code: str) -> Workshop | None:
     """The workshop this invite token opens, if any (joinable or not: the caller says why not)."""
+    if not INVITE_SHAPE.fullmatch(invite_code):
+        return None
     return Workshop.objects.filter(invite_code=invite_code).select_related("team").first()
 
 

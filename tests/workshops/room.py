@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.test import Client
 
@@ -37,3 +38,21 @@ def join_as(
 def session_cookie(client: Client) -> str:
     """The session cookie's value, for a real browser to become the same participant."""
     return client.cookies["sessionid"].value
+
+
+class Member(NamedTuple):
+    """A participant and the browser (test client) that is them."""
+
+    client: Client
+    participant: Participant
+
+
+def join(
+    workshop: Workshop,
+    name: str,
+    role: str = Participant.Role.OPERATIONS,
+    involvement: str = Participant.Involvement.CONSULTED,
+) -> Member:
+    """A participant who joined `workshop` from a browser of their own."""
+    client = Client()
+    return Member(client, join_as(client, workshop, name, role, involvement))

@@ -122,7 +122,9 @@ def decision_record(
         raise ValidationError(
             "This workshop's decision is accepted and frozen; revisit it to change it."
         )
-    decision = workshop.decisions.filter(status__in=OPEN_STATUSES).first()
+    # Locked, as consent_record locks it: consent given while this runs is either in the
+    # record composed below or waits for it and is added to it; never overwritten.
+    decision = workshop.decisions.select_for_update().filter(status__in=OPEN_STATUSES).first()
     if decision is None:
         decision = Decision(team=workshop.team, workshop=workshop, created_by=by)
     compose_decision(

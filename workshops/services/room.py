@@ -107,6 +107,8 @@ def facilitator_hand_off(*, workshop: Workshop, to_user: AbstractBaseUser) -> Wo
     """Make another member of the workshop's team its facilitator."""
     if not workshop.team.memberships.filter(user=to_user).exists():
         raise ValidationError("Only a member of this workshop's team can facilitate it.")
+    if not to_user.is_active:
+        raise ValidationError("This account cannot sign in: it cannot facilitate.")
     workshop.facilitator = to_user
     workshop.save(update_fields=["facilitator", "updated_at"])
     room_changed(workshop_id=workshop.pk)

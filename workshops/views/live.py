@@ -4,6 +4,7 @@ proposed risks. Only the facilitator settles; every team member sees the panel."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -49,6 +50,7 @@ CONFLICT = (
     "Look at the form, then apply the room's answers again."
 )
 STALE = "The panel was out of date; it is drawn afresh — try again."
+PART_ID = re.compile(r"[0-9]{1,12}")
 
 
 # --- what the panel shows ------------------------------------------------------------------
@@ -153,7 +155,8 @@ def live_panel(request: HttpRequest, workshop_id: int) -> HttpResponse:
     version = selectors.workshop_room_version(user=request.user, workshop_id=workshop_id)
     phase = _phase_asked(request.GET.get("phase", ""))
     part = request.GET.get("part", "")
-    if part and not part.isdigit():
+    # isdigit() alone takes "²", which int() refuses; 13 digits and more name no workflow.
+    if part and not PART_ID.fullmatch(part):
         raise Http404("No such part of this workflow.")
 
     def draw() -> HttpResponse:

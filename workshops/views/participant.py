@@ -791,6 +791,10 @@ def consent_save(request: HttpRequest, workshop_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             _errors_onto(form, error, {})
+            # Accepted or withdrawn a moment ago (the service reads it locked): the page says
+            # so, instead of a form whose proposal is gone.
+            decision.refresh_from_db(fields=["status"])
+            participant.workshop.refresh_from_db()
     if decision.status != Decision.Status.PROPOSED:
         # Withdrawn or decided since the page was drawn: there is nothing left to answer.
         message = " ".join(form.non_field_errors()) or "This decision is no longer proposed."

@@ -21,13 +21,35 @@ class ParticipantRemoved(Exception):
 
 def participant_remember(request: HttpRequest, participant: Participant) -> None:
     """Let this browser in as `participant` from now on (its other workshops stay)."""
-    joined = dict(request.session.get(SESSION_KEY, {}))
+    joined = _joined(request)
     joined[str(participant.workshop_id)] = [participant.pk, participant.device_token]
     request.session[SESSION_KEY] = joined
 
 
 def participant_remembered(request: HttpRequest, workshop_id: int) -> bool:
-    return str(workshop_id) in request.session.get(SESSION_KEY, {})
+    return _entry(request, workshop_id) is not None
+
+
+def _joined(request: HttpRequest) -> dict:
+    """The session's workshops joined; anything else found under the key (a session
+    written by another version, or tampered with) counts as none joined."""
+    joined = request.session.get(SESSION_KEY)
+    return dict(joined) if isinstance(joined, dict) else {}
+
+
+def _entry(request: HttpRequest, workshop_id: int) -> tuple[int, str] | None:
+    """(participant id, device token) remembered for `workshop_id`, or None unless it has
+    exactly that shape: the database is never asked about a malformed one (PostgreSQL
+    refuses a NUL character, an id must be an int)."""
+    entry = _joined(request).get(str(workshop_id))
+    if not isinstance(entry, list | tuple) or len(entry) != 2:
+        return None
+    participant_id, device_token = entry
+    if type(participant_id) is not int or not isinstance(device_token, str):
+        return None
+    if not device_token or "\x00" in device_token:
+        return None
+    return participant_id, device_token
 
 
 def participant_load(request: HttpRequest, workshop_id: int) -> Participant:
@@ -36,12 +58,12 @@ def participant_load(request: HttpRequest, workshop_id: int) -> Participant:
     cached = getattr(request, "_room_participant", None)
     if cached is not None and cached.workshop_id == workshop_id:
         return cached
-    entry = request.session.get(SESSION_KEY, {}).get(str(workshop_id))
-    if not entry or len(entry) != 2:
+    entry = _entry(request, workshop_id)
+    if entry is None:
         raise Http404("You have not joined this workshop.")
     participant_id, device_token = entry
     participant = selectors.participant_by_device(
-        workshop_id=workshop_id, participant_id=participant_id, device_token=str(device_token)
+        workshop_id=workshop_id, participant_id=participant_id, device_token=device_token
     )
     if participant is None:
         raise ParticipantRemoved()

@@ -3,15 +3,12 @@ follows the facilitator, and who may post what."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.builders import decide, profile
-from tests.workshops.room import join_as
+from tests.workshops.room import Member, join, join_as
 from workshops.models import (
     Consent,
     DelayResponse,
@@ -44,11 +41,6 @@ DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
 BATCH_VOTE = {"trigger": "scheduled", "granularity": "batch", "consistency": "strong"}
 
 
-class Member(NamedTuple):
-    client: Client
-    participant: Participant
-
-
 def url(name: str, workshop: Workshop, **kwargs) -> str:
     return reverse(f"workshops:{name}", kwargs={"workshop_id": workshop.pk, **kwargs})
 
@@ -57,11 +49,6 @@ def page(member: Member, **headers) -> str:
     response = member.client.get(url("participant", member.participant.workshop), headers=headers)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def join(workshop, name, role="operations", involvement="consulted") -> Member:
-    client = Client()
-    return Member(client, join_as(client, workshop, name, role, involvement))
 
 
 def vote_all(member: Member, workflow, values=None, reasons=None) -> None:
