@@ -10,6 +10,17 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
+// A poll whose element was replaced while it was in flight (the participant pressed
+// "ready", which redraws the status) answers for a part of the page that is gone: drop it,
+// the new element polls afresh. Swapped, its out-of-band parts would look for their targets
+// in the detached element and find none.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const element = event.detail.elt;
+  if (element && element.hasAttribute && element.hasAttribute("data-live") && !element.isConnected) {
+    event.detail.shouldSwap = false;
+  }
+});
+
 document.addEventListener("htmx:afterRequest", (event) => {
   const element = event.detail.elt;
   const xhr = event.detail.xhr;

@@ -769,7 +769,12 @@ def ready_toggle(request: HttpRequest, workshop_id: int) -> HttpResponse:
         return HttpResponseBadRequest("Say ready (1) or not ready (0).")
     room_services.ready_set(participant=participant, ready=wanted == "1")
     if request.htmx:
-        return render(request, f"{TEMPLATE}#status", _draw_context(participant))
+        context = _draw_context(participant)
+        # This answer replaces the polling element, but not what the page shows beside it,
+        # which may be behind (a poll in flight is dropped; another's change since the last
+        # poll): no change marker, so that the next poll answers in full.
+        context["etag"] = ""
+        return render(request, f"{TEMPLATE}#status", context)
     return redirect(_page_url(participant, "live-status"))
 
 

@@ -3,6 +3,9 @@ follows the facilitator, and who may post what."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -615,9 +618,22 @@ class TestReady:
         assert html.strip().startswith('<section id="live-status"')
         assert "1 of 2 ready" in html
         assert "Ready ✓ — undo" in html
-        room.refresh_from_db()
-        # Drawn after the change: the next poll answers 304.
-        assert f'data-etag="&quot;{dana.participant.pk}-{room.room_version}-1-&quot;"' in html
+        # It replaces the polling element only: the next poll redraws the rest in full.
+        assert 'data-etag=""' in html
+
+    def test_a_change_made_just_before_the_signal_still_reaches_the_page(
+        self, dana, zoe, room, whole
+    ):
+        at_phase(room, 2)
+        etag = poll(dana, shown=2)["ETag"]
+        vote_all(zoe, whole)  # between dana's last poll and her "ready"
+        ready = dana.client.post(url("participant-ready", room), {"ready": "1"}, headers=HTMX)
+        # The next poll comes from the element the answer drew, with its change marker.
+        drawn = re.search(r'data-etag="([^"]*)"', ready.content.decode()).group(1)
+        after = poll(dana, shown=2, etag=html.unescape(drawn) or None)
+        assert after.status_code == 200
+        assert etag != after["ETag"]
+        assert "1 of 2 have voted on every dimension." in after.content.decode()
 
     def test_moving_on_clears_the_signal(self, dana, room):
         dana.client.post(url("participant-ready", room), {"ready": "1"})
