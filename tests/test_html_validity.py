@@ -365,9 +365,8 @@ def draw_every_page() -> Pages:
 # --- the checker ------------------------------------------------------------------------------
 
 
-def check(drawn: dict[str, Drawn], folder: Path) -> list[dict]:
+def check(command: list[str], drawn: dict[str, Drawn], folder: Path) -> list[dict]:
     """The checker's messages on every page, each with the page's name."""
-    command = vnu_command()
     names = {}
     for number, page in enumerate(drawn.values()):
         path = folder / f"page-{number:03}.html"
@@ -399,8 +398,9 @@ def is_error(message: dict) -> bool:
 
 
 def test_every_page_and_fragment_is_valid_html(tmp_path):
+    command = vnu_command()  # before drawing: a missing checker says so at once
     pages = draw_every_page()
-    messages = check(pages.drawn, tmp_path)
+    messages = check(command, pages.drawn, tmp_path)
     errors = [m for m in messages if is_error(m)]
     warnings = [m for m in messages if not is_error(m)]
     if warnings:
