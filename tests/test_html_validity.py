@@ -8,6 +8,7 @@ checker and Java). Under CI=true a missing Java or checker fails the test, never
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -80,7 +81,7 @@ class Drawn:
     def document(self) -> str:
         if not self.fragment:
             return self.html
-        return FRAGMENT_PAGE.format(name=self.name, html=self.html)
+        return FRAGMENT_PAGE.format(name=html.escape(self.name), html=self.html)
 
 
 @dataclass
@@ -170,7 +171,8 @@ def team_pages(pages: Pages, client: Client, scene: Scenario) -> None:
 
 def decision_pages(pages: Pages, client: Client, scene: Scenario) -> None:
     history = url("decision-list")
-    pages.get(client, "decisions (history with the chart)", history)
+    drawn = pages.get(client, "decisions (history with the chart)", history)
+    assert 'data-testid="pattern-chart"' in drawn
     pages.get(client, "decisions filtered", history, {"pattern": "batch"})
     pages.get(client, "decisions with a bad filter", history, {"decided_after": "yesterday"})
     pages.fragment(client, "decisions: the filtered results", history, {"pattern": "batch"})
@@ -188,7 +190,8 @@ def console_pages(pages: Pages, client: Client, workshop: Workshop, label: str) 
     here = {"workshop_id": workshop.pk}
     for phase in range(1, 6):
         workshop = phase_go(workshop=workshop, phase=phase)
-        pages.get(client, f"console {label}: phase {phase}", console_url(workshop))
+        drawn = pages.get(client, f"console {label}: phase {phase}", console_url(workshop))
+        assert f'<h2 id="phase-title" class="h4 mb-1">{phase}. ' in drawn
         for part in parts[:1]:
             name = f"console {label}: phase {phase}, a part"
             pages.get(client, name, console_url(workshop, part))
@@ -236,7 +239,7 @@ def participant_pages(pages: Pages, workshop: Workshop, facilitator: Client, lab
     workshop = phase_go(workshop=workshop, phase=1)
     for member in (dana, zoe):
         room_services.delay_answer(participant=member.participant, workflow=whole, answers=DELAYS)
-    pages.get(dana.client, f"participant {label}: phase 1", page)
+    assert 'data-phase="1"' in pages.get(dana.client, f"participant {label}: phase 1", page)
     pages.get(sam.client, f"spectator {label}: phase 1", page)
     delay = {"workflow": whole.pk, "delay-delay_10s": "degraded"}
     pages.post(
@@ -254,7 +257,7 @@ def participant_pages(pages: Pages, workshop: Workshop, facilitator: Client, lab
     workshop = phase_go(workshop=workshop, phase=2)
     name = f"participant {label}: poll after the phase moved"
     pages.fragment(dana.client, name, state, {"shown": 1})
-    pages.get(dana.client, f"participant {label}: phase 2", page)
+    assert 'data-phase="2"' in pages.get(dana.client, f"participant {label}: phase 2", page)
     vote, prefix = url("participant-vote", **here), f"vote{whole.pk}"
     chosen = {
         "workflow": whole.pk,
@@ -274,11 +277,12 @@ def participant_pages(pages: Pages, workshop: Workshop, facilitator: Client, lab
                 reason="Because.",
             )
     room_services.votes_reveal(workflow=whole)
-    pages.get(zoe.client, f"participant {label}: phase 2, votes revealed", page)
+    revealed = pages.get(zoe.client, f"participant {label}: phase 2, votes revealed", page)
+    assert 'data-testid="votes-shown"' in revealed
     pages.fragment(facilitator, f"console {label}: live panel with votes", live, {"phase": 2})
 
     workshop = phase_go(workshop=workshop, phase=3)
-    pages.get(dana.client, f"participant {label}: phase 3", page)
+    assert 'data-phase="3"' in pages.get(dana.client, f"participant {label}: phase 3", page)
 
     workshop = phase_go(workshop=workshop, phase=4)
     slug = whole.candidates[0]
@@ -286,7 +290,7 @@ def participant_pages(pages: Pages, workshop: Workshop, facilitator: Client, lab
         participant=zoe.participant, workflow=whole, pattern_slug=slug, title="Files arrive late"
     )
     room_services.risk_dot_toggle(participant=dana.participant, proposal=proposal)
-    pages.get(dana.client, f"participant {label}: phase 4", page)
+    assert "Files arrive late" in pages.get(dana.client, f"participant {label}: phase 4", page)
     risk, title = url("participant-risk", **here), f"risk{whole.pk}-{slug}-title"
     proposed_risk = {"workflow": whole.pk, "pattern": slug, title: "Consumers lag"}
     pages.post(dana.client, f"participant {label}: risk proposed", risk, proposed_risk)
@@ -297,12 +301,13 @@ def participant_pages(pages: Pages, workshop: Workshop, facilitator: Client, lab
     pages.fragment(facilitator, f"console {label}: live panel with risks", live, {"phase": 4})
 
     workshop = phase_go(workshop=workshop, phase=5)
-    pages.get(dana.client, f"participant {label}: phase 5", page)
+    assert 'data-phase="5"' in pages.get(dana.client, f"participant {label}: phase 5", page)
     spectating = {"workflow": whole.pk, f"{prefix}-trigger": "scheduled"}
     pages.post(sam.client, f"spectator {label}: a vote refused", vote, spectating)
 
     proposed = decide(workshop, workshop.facilitator, status="proposed", pattern=slug)
-    pages.get(dana.client, f"participant {label}: consent asked", page)
+    asked = pages.get(dana.client, f"participant {label}: consent asked", page)
+    assert 'name="consent-answer"' in asked
     pages.get(zoe.client, f"participant {label}: consent shown", page)
     consent = url("participant-consent", **here)
     objection = {"decision": proposed.pk, "consent-answer": "object"}
