@@ -11,8 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # `hx-` and a lowercase name, not part of a longer name (data-hx-get, htmx-indicator) nor a
-# path; the HX-Request and HX-Trigger headers are capitalised.
-BARE_HX = re.compile(r"(?<![A-Za-z0-9_./-])hx-[a-z][a-z:-]*")
+# path; the HX-Request and HX-Trigger headers are capitalised. A data-* name takes no colon:
+# `data-hx-on:click` is written `data-hx-on-click` (htmx 2 reads both).
+BARE_HX = re.compile(r"(?<![A-Za-z0-9_./-])(?:hx-[a-z][a-z:-]*|data-hx-on:[a-z:-]*)")
 SOURCES = (
     "templates/**/*.html",
     "static/js/**/*.js",
@@ -38,6 +39,7 @@ def sources() -> list[Path]:
         ('attrs={"hx-swap-oob": "true"}', ["hx-swap-oob"]),
         ('<button hx-on:click="go()">', ["hx-on:click"]),
         ('<div data-hx-get="/x" data-hx-on--click="go()">', []),
+        ('<div data-hx-on:click="go()">', ["data-hx-on:click"]),
         ('<span class="htmx-indicator">', []),
         ('response["HX-Trigger"] = "saved"', []),
     ],
