@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-load install dev-install browser axe clean
+.PHONY: run test lint format bench bench-load install dev-install browser axe java clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ browser:
 axe:
 	@bash .ci/ensure-axe
 
+## java: make sure a Java runtime runs the Nu HTML Checker (vnu-jar, installed by `make axe`)
+java:
+	@bash .ci/ensure-java
+
 ## test: install the dev dependencies and run the whole suite (browser tests included)
-test: dev-install browser axe
+test: dev-install browser axe java
 	$(BIN)/pytest
 
 lint: dev-install

@@ -454,7 +454,7 @@ class _Autosave:
     the console draws it, one field edited, with the version the previous answer carried.
 
     Each save moves the workflow's version up by one and the answer swaps the new one into
-    the form (`<input ... name="p1-version" value="N" hx-swap-oob="true">`); a request that
+    the form (`<input ... name="p1-version" value="N" data-hx-swap-oob="true">`); a request that
     sends a stale version is refused, so each one carries the version the last answer gave.
     """
 

@@ -114,7 +114,7 @@ def swapped_in_value(html: str, *, name: str) -> str | None:
     """The value of the out-of-band input named `name` in an htmx answer (what htmx puts in
     place of the page's input with that id), or None when the answer has none."""
     for tag in re.findall(r"<input\b[^>]*>", html):
-        if f'name="{name}"' in tag and "hx-swap-oob" in tag:
+        if f'name="{name}"' in tag and "data-hx-swap-oob" in tag:
             value = re.search(r'\bvalue="([^"]*)"', tag)
             return value.group(1) if value else ""
     return None

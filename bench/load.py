@@ -430,16 +430,18 @@ def live_element(page: str, *, element_id: str = "") -> tuple[str, str]:
     class Reader(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             attributes = dict(attrs)
-            if found or "data-live" not in attributes or not attributes.get("hx-get"):
+            if found or "data-live" not in attributes or not attributes.get("data-hx-get"):
                 return
             if not element_id or attributes.get("id") == element_id:
-                found.append((attributes["hx-get"] or "", attributes.get("data-etag") or ""))
+                found.append((attributes["data-hx-get"] or "", attributes.get("data-etag") or ""))
 
     reader = Reader(convert_charrefs=True)
     reader.feed(page)
     reader.close()
     if not found:
-        raise LookupError(f"the page has no live element {element_id or '(data-live, hx-get)'}")
+        raise LookupError(
+            f"the page has no live element {element_id or '(data-live, data-hx-get)'}"
+        )
     return found[0]
 
 

@@ -252,11 +252,14 @@ def _chart_id(
     ranking: Sequence[Mapping[str, Any]],
     chosen: str | None,
     recommended: str | None,
+    key: str = "",
 ) -> str:
     # Derived from the input, so that two charts on one page get different ids and the same
-    # chart always gets the same one.
+    # chart always gets the same one; `key` tells apart two charts of the same input (two
+    # parts not ranked yet) on one page.
+    inputs = [dict(profile), [dict(fit) for fit in ranking], chosen, recommended]
     data = json.dumps(
-        [dict(profile), [dict(fit) for fit in ranking], chosen, recommended],
+        inputs + ([key] if key else []),
         sort_keys=True,
         default=str,
         ensure_ascii=False,
@@ -528,14 +531,16 @@ def profile_chart_svg(
     ranking: Sequence[Mapping[str, Any]],
     chosen: str | None = None,
     recommended: str | None = None,
+    key: str = "",
 ) -> SafeString:
     """A standalone SVG matrix: the workflow's value on each dimension, and for each ranked
     pattern its fit score and whether it matches or mismatches that dimension.
 
     `profile` and `ranking` have the shapes of a workflow in the frozen record (see
-    workshops.snapshot); `chosen` and `recommended` are pattern slugs.
+    workshops.snapshot); `chosen` and `recommended` are pattern slugs; `key` makes the chart's
+    ids differ from another chart's of the same input on the same page.
     """
-    chart_id = _chart_id(profile, ranking, chosen, recommended)
+    chart_id = _chart_id(profile, ranking, chosen, recommended, key)
     if not ranking:
         return _empty_chart(chart_id)
 

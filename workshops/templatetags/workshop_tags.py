@@ -91,8 +91,9 @@ def bootstrap_choice(choice, bound_field):
 
 
 @register.simple_tag
-def profile_chart(workflow_record):
-    """The profile chart of one workflow of a record (its snapshot data)."""
+def profile_chart(workflow_record, key=""):
+    """The profile chart of one workflow of a record (its snapshot data); `key` (the
+    workflow's place in the record) keeps the ids of two charts of the same input apart."""
     from workshops.charts.profile import profile_chart_svg
 
     return profile_chart_svg(
@@ -100,6 +101,7 @@ def profile_chart(workflow_record):
         ranking=workflow_record.get("ranking") or [],
         chosen=(workflow_record.get("chosen") or {}).get("pattern") or None,
         recommended=workflow_record.get("recommended"),
+        key=str(key),
     )
 
 

@@ -325,6 +325,17 @@ def test_it_fits_long_names_into_their_column():
         assert text_width(line.text, 13, bold=True) <= COL_W - 12
 
 
+@pytest.mark.parametrize("ranking", [[], None])
+def test_two_charts_of_the_same_input_on_one_page_have_their_own_ids(ranking):
+    """Two parts of a record not ranked yet draw the same chart: the key keeps the ids (which
+    name the chart's title and description) unique on the page."""
+    kwargs = {} if ranking is None else {"ranking": ranking}
+    first, second = (_parse(_chart(key=key, **kwargs)) for key in ("1", "2"))
+
+    assert first.get("aria-labelledby") != second.get("aria-labelledby")
+    assert _parse(_chart(key="1", **kwargs)).get("aria-labelledby") == first.get("aria-labelledby")
+
+
 def test_it_says_so_when_there_is_no_ranking():
     root = _parse(_chart(ranking=[]))
 

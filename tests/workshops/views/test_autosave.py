@@ -119,7 +119,7 @@ class TestARefusedSave:
         content = facilitator_client.post(phase_url(workflow, 1), data, headers=HTMX)
         content = content.content.decode()
         assert "Enter a latency greater than 0." in feedback(content, "id_p1-latency_value")
-        assert 'hx-swap-oob="true"' in feedback(content, "id_p1-latency_value")
+        assert 'data-hx-swap-oob="true"' in feedback(content, "id_p1-latency_value")
         # A field without error gets an empty feedback: an error shown earlier goes away.
         assert "invalid-feedback" not in feedback(content, "id_p1-volume_value")
         # The person may be typing in any of the inputs: none of them is in the answer.
@@ -154,7 +154,7 @@ class TestARefusedSave:
         assert "Not saved — someone else changed this" in content
         assert "Yours: <strong>Mine</strong>" in feedback(content, "id_p1-source_system")
         assert "saved by someone else: <strong>Theirs</strong>" in content
-        assert 'id="id_p1-version" name="p1-version" value="2" hx-swap-oob="true"' in content
+        assert 'id="id_p1-version" name="p1-version" value="2" data-hx-swap-oob="true"' in content
         assert inputs_in(content) == []
         assert Workflow.objects.get(pk=workflow.pk).source_system == "Theirs"
 

@@ -102,7 +102,7 @@ class TestADecidedWorkshop:
         assert f'href="{decision.get_absolute_url()}"' in content
         assert reverse("workshops:decision-revisit", kwargs={"decision_id": decision.pk}) in content
         assert '<fieldset class="read-only-fieldset" disabled>' in content
-        assert "hx-post" not in content
+        assert "data-hx-post" not in content
         assert reverse("workshops:participant-add", kwargs={"workshop_id": decided.pk}) not in (
             content
         )

@@ -254,7 +254,7 @@ def test_it_works_without_javascript(facilitator_client, team):
     content = _text(facilitator_client.get(URL))
     form = re.search(r"<form method=\"get\" action=\"([^\"]+)\" id=\"decision-filters\"", content)
     assert form and form.group(1) == URL
-    assert 'hx-push-url="true"' in content
+    assert 'data-hx-push-url="true"' in content
     assert '<button type="submit" class="btn btn-primary">Show decisions</button>' in content
 
 
@@ -295,7 +295,7 @@ class TestListLink:
         content = facilitator_client.get(URL + "?status=draft&page=2&q=sync").content.decode()
         assert f'href="{CSV_URL}?status=draft&amp;q=sync"' in content
         assert ">Download CSV</a>" in content
-        assert "hx-swap-oob" not in content
+        assert "data-hx-swap-oob" not in content
 
     def test_an_htmx_update_brings_the_link_for_the_new_filters(
         self, facilitator_client, team, facilitator
@@ -306,7 +306,9 @@ class TestListLink:
             headers={"HX-Request": "true"},
         ).content.decode()
         assert content.lstrip().startswith('<div id="results">')
-        assert f'id="decision-csv" href="{CSV_URL}?pattern=batch" hx-swap-oob="true"' in content
+        assert (
+            f'id="decision-csv" href="{CSV_URL}?pattern=batch" data-hx-swap-oob="true"' in content
+        )
 
     def test_without_filters_the_link_has_no_query(self, facilitator_client, team):
         content = facilitator_client.get(URL).content.decode()

@@ -125,7 +125,7 @@ class TestEmptyRoom:
     def test_it_hints_where_the_answers_will_appear(self, facilitator_client, workshop):
         panel = panel_of(console(facilitator_client, workshop))
         assert "Participants who join answer here" in panel
-        assert 'hx-trigger="every 2s"' in panel and "data-live" in panel
+        assert 'data-hx-trigger="every 2s"' in panel and "data-live" in panel
 
     def test_spectators_alone_answer_nothing(self, facilitator_client, workshop):
         join(workshop, "Sam", "security", involvement="informed")

@@ -209,8 +209,8 @@ class TestPage:
     def test_it_polls_one_element_for_the_phase_it_shows(self, dana, room):
         html = page(dana)
         assert html.count("data-live") == 1
-        assert html.count('hx-trigger="every 2s"') == 1
-        assert f'hx-get="/live/{room.pk}/state/?shown=1&amp;decision="' in html
+        assert html.count('data-hx-trigger="every 2s"') == 1
+        assert f'data-hx-get="/live/{room.pk}/state/?shown=1&amp;decision="' in html
         assert f'data-etag="&quot;{dana.participant.pk}-' in html
 
     def test_the_page_works_without_javascript_through_htmx_too(self, dana):
@@ -282,7 +282,7 @@ class TestDelays:
         assert "Not saved" in html
         assert (
             '<div id="fb_id_delay-delay_10s" class="field-feedback" '
-            'data-field="id_delay-delay_10s" hx-swap-oob="true">' in html
+            'data-field="id_delay-delay_10s" data-hx-swap-oob="true">' in html
         )
         assert "Choose fine, degraded or unacceptable." in html
         assert "<input" not in html
@@ -340,7 +340,7 @@ class TestVotes:
         html = response.content.decode()
         assert "Saved at" in html
         assert "✓ Your vote is in." in html
-        assert 'id="vote-results-' in html and 'hx-swap-oob="true"' in html
+        assert 'id="vote-results-' in html and 'data-hx-swap-oob="true"' in html
         assert "Votes are hidden" in html  # Zoë has not voted yet
         assert "<input" not in html
         assert DimensionVote.objects.filter(participant=dana.participant).count() == 4
@@ -503,7 +503,7 @@ class TestRisks:
         html = response.content.decode()
         assert "✓ Proposed" in html
         assert 'value="Files arrive late"' not in html  # the form is empty for the next one
-        assert f'id="risks-{whole.pk}-batch"' in html and 'hx-swap-oob="true"' in html
+        assert f'id="risks-{whole.pk}-batch"' in html and 'data-hx-swap-oob="true"' in html
         assert "Files arrive late" in html
 
     @pytest.mark.parametrize(
@@ -772,7 +772,7 @@ class TestConsent:
         )
         html = response.content.decode()
         assert "✓ Recorded at" in html
-        assert 'id="consent-status" class="consent-status mb-3" hx-swap-oob="true"' in html
+        assert 'id="consent-status" class="consent-status mb-3" data-hx-swap-oob="true"' in html
         assert "Your answer: <strong>Abstain</strong>" in html
 
     def test_an_objection_needs_a_reason_beside_the_field(self, dana, proposed):
@@ -887,11 +887,11 @@ class TestPoll:
         assert response.status_code == 200
         assert "2. Map to the four dimensions" in html
         assert (
-            '<div id="phase-area" class="room-phase-area" hx-swap-oob="true" data-phase="2">'
+            '<div id="phase-area" class="room-phase-area" data-hx-swap-oob="true" data-phase="2">'
             in html
         )
         assert "Failure handling" in html  # the new phase's form
-        assert f'hx-get="/live/{room.pk}/state/?shown=2&amp;decision="' in html
+        assert f'data-hx-get="/live/{room.pk}/state/?shown=2&amp;decision="' in html
 
     def test_it_swaps_the_consent_form_in_when_a_decision_is_proposed(
         self, dana, room, facilitator
@@ -899,7 +899,7 @@ class TestPoll:
         etag = poll(dana)["ETag"]
         decision = decide(room, facilitator, status="proposed")
         html = poll(dana, etag=etag).content.decode()
-        assert '<div id="decision-area" hx-swap-oob="true">' in html
+        assert '<div id="decision-area" data-hx-swap-oob="true">' in html
         assert 'name="consent-answer"' in html
         assert f"decision={decision.pk}" in html
         # Once shown, another decision-maker's answer redraws only the status, not the form.
@@ -907,7 +907,7 @@ class TestPoll:
         consent_record(participant=other.participant, decision=decision, answer="agree")
         html = poll(dana, decision=str(decision.pk)).content.decode()
         assert 'id="decision-area"' not in html
-        assert 'id="consent-status" class="consent-status mb-3" hx-swap-oob="true"' in html
+        assert 'id="consent-status" class="consent-status mb-3" data-hx-swap-oob="true"' in html
         assert "1 of 2 decision-makers answered: 1 agree." in html
 
     def test_in_phase_2_it_updates_the_votes_beside_the_form(self, dana, zoe, room, whole):
@@ -916,7 +916,7 @@ class TestPoll:
         html = poll(dana, shown=2).content.decode()
         assert 'id="phase-area"' not in html
         assert (
-            f'<div id="vote-results-{whole.pk}" class="vote-results mb-3" hx-swap-oob="true"'
+            f'<div id="vote-results-{whole.pk}" class="vote-results mb-3" data-hx-swap-oob="true"'
             in html
         )
         assert "1 of 2 have voted on every dimension." in html
@@ -927,7 +927,10 @@ class TestPoll:
         at_phase(room, 4)
         propose(zoe, whole, "Files arrive late")
         html = poll(dana, shown=4).content.decode()
-        assert f'<div id="risks-{whole.pk}-batch" class="risk-proposals" hx-swap-oob="true"' in html
+        assert (
+            f'<div id="risks-{whole.pk}-batch" class="risk-proposals" data-hx-swap-oob="true"'
+            in html
+        )
         assert "Files arrive late" in html
         assert "Propose this risk" not in html  # the form, where one types, stays as it is
 
@@ -936,7 +939,7 @@ class TestPoll:
         workflow_update(workflow=whole, version=whole.version, fields={"candidates": ["batch"]})
         html = poll(dana, shown=3).content.decode()
         assert (
-            '<div id="phase-area" class="room-phase-area" hx-swap-oob="true" data-phase="3">'
+            '<div id="phase-area" class="room-phase-area" data-hx-swap-oob="true" data-phase="3">'
             in html
         )
         assert "Real-time streaming" not in html
@@ -955,7 +958,7 @@ class TestPoll:
             url("participant-state", dana.participant.workshop), {"shown": shown, "decision": "<x>"}
         )
         assert response.status_code == 200
-        assert 'hx-swap-oob="true" data-phase="1"' in response.content.decode()
+        assert 'data-hx-swap-oob="true" data-phase="1"' in response.content.decode()
         assert response["ETag"].endswith('-0-"')
 
 

@@ -100,7 +100,7 @@ class TestRequirements:
         assert "Saved at" in content
         assert "workflow-saved" in json.loads(response["HX-Trigger"])  # refreshes the side panel
         # The form's hidden version moves on with the save, so the next autosave is accepted.
-        assert 'id="id_p1-version" name="p1-version" value="2" hx-swap-oob="true"' in content
+        assert 'id="id_p1-version" name="p1-version" value="2" data-hx-swap-oob="true"' in content
 
     def test_it_shows_errors_beside_the_field_and_keeps_input(
         self, facilitator_client, workshop, workflow

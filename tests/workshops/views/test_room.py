@@ -412,9 +412,9 @@ class TestTheRoomCard:
         join(workshop, "Ada")
         content = facilitator_client.get(url("room-state", workshop), {"card": "1"}).content
         attendees = content.decode().split('<ul id="attendee-list"')[1]
-        assert attendees.startswith(' class="list-unstyled small" hx-swap-oob="true">')
+        assert attendees.startswith(' class="list-unstyled small" data-hx-swap-oob="true">')
         assert "Ada" in attendees.split("</ul>")[0]
-        assert '<span id="attendee-count" hx-swap-oob="true">1</span>' in attendees
+        assert '<span id="attendee-count" data-hx-swap-oob="true">1</span>' in attendees
 
     def test_removing_a_joined_participant_refuses_their_next_request(
         self, facilitator_client, workshop
