@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
-from workshops.documents.json import ChangeRecord, parse_export
+from workshops.documents.json import ChangeRecord, export_fingerprint, parse_export
 from workshops.models import (
     Decision,
     DecisionChoice,
@@ -234,34 +234,57 @@ def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> 
     return workshop
 
 
+class AlreadyImported(Exception):
+    """The export was imported into the team before: `decision` is what it became."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"already imported as decision {decision.pk}")
+        self.decision = decision
+
+
 @transaction.atomic
 def decision_import(*, data: Any, team: Team, user) -> Decision:
     """A new decision in `team` with the export's content and history, all or nothing.
 
     Changes by a username that has no account here are attributed to `user`, with the
     original username kept in the note. The superseded decision is linked when exactly one
-    decision of `team` carries its title.
+    decision of `team` carries its title. An export the team has imported before (the same
+    content: documents.json.export_fingerprint) raises AlreadyImported, writing nothing.
     """
     record = parse_export(data)
+    fingerprint = export_fingerprint(data)
+    earlier = Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
+    if earlier is not None:
+        raise AlreadyImported(earlier)
     superseded = None
     if record.supersedes is not None:
         matches = list(Decision.objects.filter(team=team, title=record.supersedes)[:2])
         superseded = matches[0] if len(matches) == 1 else None
-    decision = Decision.objects.create(
-        team=team,
-        title=record.title,
-        status=record.status,
-        chosen_pattern=record.chosen_pattern,
-        chosen_pattern_name=record.chosen_pattern_name,
-        rationale=record.rationale,
-        consequences=record.consequences,
-        review_date=record.review_date,
-        decided_at=record.decided_at,
-        snapshot=record.snapshot,
-        search_text=record_search_text(record.snapshot),
-        supersedes=superseded,
-        created_by=user,
-    )
+    try:
+        # A savepoint: a concurrent import of the same export wins the unique constraint, and
+        # this one reports what it became.
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                team=team,
+                title=record.title,
+                status=record.status,
+                chosen_pattern=record.chosen_pattern,
+                chosen_pattern_name=record.chosen_pattern_name,
+                rationale=record.rationale,
+                consequences=record.consequences,
+                review_date=record.review_date,
+                decided_at=record.decided_at,
+                snapshot=record.snapshot,
+                search_text=record_search_text(record.snapshot),
+                supersedes=superseded,
+                created_by=user,
+                import_fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        earlier = Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
+        if earlier is None:
+            raise
+        raise AlreadyImported(earlier) from None
     _choices_write(decision)
     # auto_now_add ignores a value given on create; the record keeps its original date.
     Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
