@@ -190,6 +190,8 @@ def problem_sentence(errors: Sequence[Mapping[str, Any]]) -> str:
         return f'"{_path(parent)}" is missing {", ".join(keys)}.'
     if kind == "extra_forbidden":
         return f'"{name}" is not a key a decision export has (this version reads "{FORMAT}").'
+    if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):
+        return f'"{name}" is too large a number ({len(str(value))} digits).'
     if kind in KINDS:
         return f'"{name}" must be {KINDS[kind]}, not {json_kind(value)}.'
     if kind == "string_too_long":
@@ -232,7 +234,9 @@ def _path(loc: Sequence[str | int]) -> str:
 def _number(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return _show(value)
-    return f"{value:,}" if isinstance(value, int) or value.is_integer() else str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _show(value: Any) -> str:

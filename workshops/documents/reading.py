@@ -14,7 +14,6 @@ from io import BytesIO
 from typing import Any, BinaryIO
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, NameObject, StreamObject
 
 from workshops.documents.pdf import ATTACHMENT_NAME
@@ -24,8 +23,9 @@ class UnreadableExport(ValueError):
     """The file is no export this version can read; the message (one line) says why."""
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def size_text(size: int) -> str:
+    """A file size as people read it: 10.5 MB, or 2,048 bytes below a megabyte."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 
 def read_at_most(stream: BinaryIO, *, max_bytes: int) -> bytes:
@@ -34,7 +34,7 @@ def read_at_most(stream: BinaryIO, *, max_bytes: int) -> bytes:
     raw = stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise UnreadableExport(
-            f"larger than the {megabytes(max_bytes)} an import reads (IMPORT_MAX_BYTES)."
+            f"larger than the {size_text(max_bytes)} an import reads (IMPORT_MAX_BYTES)."
         )
     return raw
 
@@ -117,15 +117,15 @@ def _check_text(text: str, where: str) -> None:
 def _quiet_pypdf() -> Iterator[None]:
     """pypdf logs a warning for every object it cannot repair; a garbled file would print
     hundreds. Its verdict is what the import reports, in one line."""
-    logger = logging.getLogger("pypdf")
-    disabled = logger.disabled
-    logger.disabled = True
+    logger = logging.getLogger("pypdf")  # pypdf's modules log through its children
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        logger.disabled = disabled
+        logger.setLevel(level)
 
 
 def pdf_attachment(pdf: bytes, *, max_bytes: int) -> bytes:
@@ -133,37 +133,37 @@ def pdf_attachment(pdf: bytes, *, max_bytes: int) -> bytes:
     attachment that would expand past it is refused before it fills memory."""
     with _quiet_pypdf():
         try:
-            reader = PdfReader(BytesIO(pdf))
-            entries = [entry for entry in reader.attachment_list if entry.name == ATTACHMENT_NAME]
-            stream = entries[0]._embedded_file if entries else None
-            declared = entries[0].size if entries else None
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise UnreadableExport(f"not a PDF this importer can read ({_short(error)}).") from None
+            return _attachment(PdfReader(BytesIO(pdf)), max_bytes=max_bytes)
+        except UnreadableExport:
+            raise
         except RecursionError:
-            raise UnreadableExport(
-                "not a PDF this importer can read (nested too deeply)."
-            ) from None
-    if stream is None:
+            raise UnreadableExport("not a PDF this importer can read (nested too deep).") from None
+        except Exception as error:  # a garbled file fails pypdf in many ways, all of them one
+            raise UnreadableExport(f"not a PDF this importer can read ({_short(error)}).") from None
+
+
+def _attachment(reader: PdfReader, *, max_bytes: int) -> bytes:
+    entry = next((e for e in reader.attachment_list if e.name == ATTACHMENT_NAME), None)
+    if entry is None:
         raise UnreadableExport(f"this PDF carries no {ATTACHMENT_NAME}; it was not printed by us.")
     too_large = UnreadableExport(
-        f"the PDF's {ATTACHMENT_NAME} expands past the {megabytes(max_bytes)} an import "
+        f"the PDF's {ATTACHMENT_NAME} expands past the {size_text(max_bytes)} an import "
         "reads (IMPORT_MAX_BYTES)."
     )
+    declared = entry.size
     if isinstance(declared, int) and declared > max_bytes:
         raise too_large
-    return _stream_content(stream, max_bytes=max_bytes, too_large=too_large)
-
-
-def _stream_content(stream: StreamObject, *, max_bytes: int, too_large: Exception) -> bytes:
+    stream = entry._embedded_file
+    if not isinstance(stream, StreamObject):
+        raise UnreadableExport(f"the PDF's {ATTACHMENT_NAME} is no file stream.")
     encoding = stream.get("/Filter")
     filters = list(encoding) if isinstance(encoding, ArrayObject) else [encoding]
     raw = stream._data  # as stored: the PDF's bytes, bounded by the file's size
     if filters == [None]:
         content = raw
     elif filters == [NameObject("/FlateDecode")] and "/DecodeParms" not in stream:
-        inflate = zlib.decompressobj()
         try:
-            content = inflate.decompress(raw, max_bytes + 1)
+            content = zlib.decompressobj().decompress(raw, max_bytes + 1)
         except zlib.error as error:
             raise UnreadableExport(
                 f"the PDF's {ATTACHMENT_NAME} cannot be decompressed ({error})."

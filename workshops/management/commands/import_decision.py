@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from workshops.documents.json import MAX_TEAM, InvalidExport, parse_export
-from workshops.documents.reading import UnreadableExport, export_data, megabytes, read_at_most
+from workshops.documents.reading import UnreadableExport, export_data, read_at_most, size_text
 from workshops.models import Team
 from workshops.selectors import users_by_username
 from workshops.services.decisions import AlreadyImported, decision_import
@@ -101,7 +101,7 @@ def _load(path: Path) -> Any:
         if size > limit:
             # Refused before a byte is read.
             raise CommandError(
-                f"{path}: {megabytes(size)}, larger than the {megabytes(limit)} an import reads "
+                f"{path}: {size_text(size)}, larger than the {size_text(limit)} an import reads "
                 "(IMPORT_MAX_BYTES)."
             )
         with path.open("rb") as file:
