@@ -203,6 +203,15 @@ def decision_transition(
     return decision
 
 
+WORKSHOP_TITLE = Workshop._meta.get_field("title").max_length
+REVISITED = " (revisited)"
+
+
+def _revisit_title(title: str) -> str:
+    # A title as long as the column leaves no room for the suffix: it is shortened instead.
+    return _fit(title, WORKSHOP_TITLE - len(REVISITED)) + REVISITED
+
+
 @transaction.atomic
 def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
     """A new workshop pre-filled from the decision's frozen record (the record, not the old
@@ -214,7 +223,7 @@ def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> 
     whole = next((workflow for workflow in recorded if not workflow.is_part), None)
     workshop = workshop_create(
         team=decision.team,
-        title=f"{decision.title} (revisited)",
+        title=_revisit_title(decision.title),
         scheduled_at=now or timezone.now(),
         facilitator=by,
         description=f"Revisits the decision “{decision.title}”.",
