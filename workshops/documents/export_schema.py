@@ -39,7 +39,6 @@ from workshops.models import (
 from workshops.snapshot import SCHEMA as SNAPSHOT_SCHEMA
 
 FORMAT = "parsecgo.decision-export/1"
-SCHEMA_ID = "https://parsecgo.example/schemas/decision-export-1.schema.json"
 
 # A free text without a column limit (descriptions, notes, rationales): long enough for any
 # record people write, short enough that no field alone fills an import.
@@ -471,12 +470,7 @@ class ChangeEntry(Strict):
 class DecisionExportDocument(Strict):
     """A decision as /decisions/<id>.json writes it and `manage.py import_decision` reads it."""
 
-    model_config = ConfigDict(
-        strict=True,
-        extra="forbid",
-        title="Parsecgo decision export",
-        json_schema_extra={"$id": SCHEMA_ID},
-    )
+    model_config = ConfigDict(strict=True, extra="forbid", title="Parsecgo decision export")
 
     format: Literal[FORMAT]
     title: _name(_length(Decision, "title"))

@@ -262,7 +262,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
     """
     record = parse_export(data)
     fingerprint = export_fingerprint(data)
-    earlier = Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
+    earlier = _imported_as(team, fingerprint)
     if earlier is not None:
         raise AlreadyImported(earlier)
     superseded = None
@@ -290,7 +290,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
                 import_fingerprint=fingerprint,
             )
     except IntegrityError:
-        earlier = Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
+        earlier = _imported_as(team, fingerprint)
         if earlier is None:
             raise
         raise AlreadyImported(earlier) from None
@@ -313,6 +313,10 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
     )
     team_decisions_changed(team_id=team.pk)
     return decision
+
+
+def _imported_as(team: Team, fingerprint: str) -> Decision | None:
+    return Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
 
 
 def _attributed(change: ChangeRecord) -> str:

@@ -379,7 +379,7 @@ def dotted(path: tuple[str | int, ...]) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_any_value_anywhere_is_refused_in_one_line_or_read_everywhere(
+def test_any_value_or_none_anywhere_is_refused_in_one_line_or_read_everywhere(
     data, rich, facilitator_client, tmp_path
 ):
     path = data.draw(st.sampled_from(paths(rich)), label="path")
@@ -387,8 +387,10 @@ def test_any_value_anywhere_is_refused_in_one_line_or_read_everywhere(
     target: Any = broken
     for key in path[:-1]:
         target = target[key]
-    value = data.draw(JSON_VALUES | alike(target[path[-1]]), label="value")
-    target[path[-1]] = value
+    if isinstance(target, dict) and data.draw(st.booleans(), label="delete"):
+        del target[path[-1]]
+    else:
+        target[path[-1]] = data.draw(JSON_VALUES | alike(target[path[-1]]), label="value")
     file = tmp_path / "decision.json"
     file.write_text(json.dumps(broken), encoding="utf-8")  # NaN and Infinity as Python writes them
 

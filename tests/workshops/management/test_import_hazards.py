@@ -21,6 +21,7 @@ from pypdf.generic import NameObject, NumberObject
 from tests.workshops.documents.rich_export import record_pdf
 from workshops.documents.json import decision_to_json, export_fingerprint
 from workshops.models import Decision, StatusChange, Team
+from workshops.services import decisions as decisions_service
 from workshops.services.decisions import decision_transition
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,29 @@ class TestIdempotency:
         output = import_file(path, team="Second archive")
         assert "already imported" not in output
         assert Decision.objects.filter(import_fingerprint=export_fingerprint(exported)).count() == 2
+
+    def test_of_two_imports_at_once_one_writes_and_the_other_is_told(
+        self, exported, facilitator, tmp_path, monkeypatch
+    ):
+        """The other import commits between this one's look and its write: the unique
+        constraint refuses the copy, and this import says what the other one became."""
+        path = tmp_path / "decision.json"
+        path.write_text(json.dumps(exported), encoding="utf-8")
+        import_file(path)
+        first = Decision.objects.order_by("-pk").first()
+        real = decisions_service._imported_as
+        looks = []
+
+        def late_look(*args):
+            looks.append(args)
+            return None if len(looks) == 1 else real(*args)
+
+        monkeypatch.setattr(decisions_service, "_imported_as", late_look)
+        before = rows()
+
+        assert f"already imported as decision {first.pk} " in import_file(path)
+        assert rows() == before
+        assert len(looks) == 2  # the look before the write, and the one after it failed
 
     def test_a_decision_made_here_is_no_import(self, decision):
         assert decision.import_fingerprint == ""
