@@ -59,7 +59,8 @@ def export_data(raw: bytes, *, max_bytes: int) -> Any:
     except RecursionError:
         raise UnreadableExport("not JSON this importer can read (nested too deeply).") from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise UnreadableExport(f"not JSON this importer can read ({error}).") from None
+        reason = str(error).split(";")[0]  # not Python's advice on raising the limit
+        raise UnreadableExport(f"not JSON this importer can read ({reason}).") from None
     _refuse_unkeepable_text(data)
     return data
 
