@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-load install dev-install browser axe java clean
+.PHONY: run test lint format bench bench-load install dev-install browser axe java clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: dev-install
 ## bench-load: the load run alone
 bench-load: dev-install
 	$(BIN)/python -m bench.load
+
+## schema: write the decision export's JSON Schema (docs/decision-export.schema.json) from its models
+schema: install
+	$(BIN)/python manage.py shell --no-imports -c "import sys; from workshops.documents.export_schema import export_json_schema_text; sys.stdout.write(export_json_schema_text())" > docs/decision-export.schema.json
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ci/node/node_modules

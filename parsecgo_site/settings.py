@@ -197,6 +197,11 @@ else:
 JOIN_FAILURE_LIMIT = env_int("JOIN_FAILURE_LIMIT", 10, minimum=1)
 JOIN_FAILURE_WINDOW_MINUTES = env_int("JOIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
 
+# --- Importing decisions (manage.py import_decision; docs/decision-export.md) ------------
+# A file (JSON or record PDF) larger than this is refused before it is read, and so is a PDF
+# whose attached decision.json would expand past it.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1024)
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -445,6 +445,9 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An imported decision: the export it came from (documents.json.export_fingerprint), so
+    # that importing the same export into the team again finds it instead of copying it.
+    import_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -453,6 +456,13 @@ class Decision(models.Model):
             models.Index(fields=["chosen_pattern"]),
             models.Index(fields=["review_date"]),
             models.Index(fields=["-created_at", "-id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "import_fingerprint"],
+                condition=~models.Q(import_fingerprint=""),
+                name="unique_import_per_team",
+            )
         ]
 
     def __str__(self) -> str:

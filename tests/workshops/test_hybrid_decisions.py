@@ -340,7 +340,10 @@ class TestRevisit:
     def test_a_garbled_imported_record_revisits_without_what_it_cannot_use(
         self, facilitator, team, decision
     ):
+        """Imports refuse such a record now (tests/workshops/documents/test_export_schema.py);
+        one imported before they did is still revisited."""
         data = decision_to_json(decision)
+        imported = decision_import(data=copy.deepcopy(data), team=team, user=facilitator)
         stream = data["snapshot"]["workflows"][2]
         stream["latency"] = {"value": "soon", "unit": "fortnights"}
         stream["profile"]["trigger"] = "telepathy"
@@ -348,7 +351,8 @@ class TestRevisit:
         stream["candidates"][0]["risks"][0]["likelihood"] = 9
         stream["candidates"][0]["estimate"]["hourly_rate"] = "-5"
         data["snapshot"]["people"]["consulted"] = [{"name": "", "role": "Security"}, "Sam"]
-        imported = decision_import(data=data, team=team, user=facilitator)
+        Decision.objects.filter(pk=imported.pk).update(snapshot=data["snapshot"])
+        imported.refresh_from_db()
 
         workshop = decision_revisit(decision=imported, by=facilitator)
         part = workshop.workflows.get(position=2)
@@ -543,7 +547,7 @@ class TestExportAndImport:
     ):
         data = decision_to_json(decision)
         for workflow in data["snapshot"]["workflows"]:
-            workflow["chosen"] = {}
+            workflow["chosen"] = {"pattern": "", "name": ""}
         imported = decision_import(data=data, team=team, user=facilitator)
         assert list(imported.choices.values_list("part_name", "pattern_name")) == [
             ("", "Batch processing")

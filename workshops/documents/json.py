@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from patterns.wire import json_kind
+from workshops.documents.export_schema import FORMAT, DecisionExportDocument
 from workshops.models import Decision, StatusChange, Team
-from workshops.snapshot import SCHEMA
 
-FORMAT = "parsecgo.decision-export/1"
-
-STATUSES: tuple[str, ...] = tuple(Decision.Status.values)
-# Longest values the columns take; PostgreSQL refuses longer ones, SQLite would keep them.
-MAX_TITLE = Decision._meta.get_field("title").max_length
+# Longest team name the column takes (an import may name another team).
 MAX_TEAM = Team._meta.get_field("name").max_length
-MAX_SLUG = Decision._meta.get_field("chosen_pattern").max_length
-MAX_PATTERN_NAME = Decision._meta.get_field("chosen_pattern_name").max_length
-MAX_NOTE = StatusChange._meta.get_field("note").max_length
-SLUG = re.compile(r"^[-a-zA-Z0-9_]*$")
-
-# Every key an export carries, in the order it is written.
-KEYS: tuple[str, ...] = (
-    "format",
-    "title",
-    "status",
-    "team",
-    "chosen_pattern",
-    "chosen_pattern_name",
-    "rationale",
-    "consequences",
-    "review_date",
-    "decided_at",
-    "created_at",
-    "status_changes",
-    "supersedes",
-    "snapshot",
-)
-CHANGE_KEYS: tuple[str, ...] = ("from", "to", "by", "at", "note")
 
 
 class InvalidExport(ValueError):
@@ -123,7 +99,8 @@ def _instant(moment: datetime | None) -> str | None:
 
 
 def parse_export(data: Any) -> DecisionExport:
-    """Check everything an import relies on; raise InvalidExport naming the first problem."""
+    """Check everything an import relies on, against the published schema (export_schema);
+    raise InvalidExport naming the first problem, in the order the file is written."""
     if not isinstance(data, dict):
         raise InvalidExport(f"Expected a decision export (a JSON object), found {json_kind(data)}.")
     if "format" not in data:
@@ -132,156 +109,134 @@ def parse_export(data: Any) -> DecisionExport:
         raise InvalidExport(
             f'Unsupported "format" {_show(data["format"])}: this version imports "{FORMAT}".'
         )
-    missing = [key for key in KEYS if key not in data]
-    if missing:
-        raise InvalidExport(f"Missing {_plural(len(missing), 'key')}: {', '.join(missing)}.")
+    try:
+        DecisionExportDocument.model_validate(data)
+    except ValidationError as invalid:
+        raise InvalidExport(problem_sentence(invalid.errors())) from None
 
-    # Checked in the order the keys are written, so the first problem in the file is named.
-    title = _text(data, "title", required=True, max_length=MAX_TITLE)
-    status = _status(data, "status")
-    team = _text(data, "team", required=True, max_length=MAX_TEAM)
-    chosen_pattern = _slug(data, "chosen_pattern")
-    chosen_pattern_name = _text(data, "chosen_pattern_name", max_length=MAX_PATTERN_NAME)
-    rationale = _text(data, "rationale")
-    consequences = _text(data, "consequences")
-    review_text = _optional_text(data, "review_date")
-    review_date = None if review_text is None else _date(review_text, "review_date")
-    decided_at = _optional_instant(data, "decided_at")
-    created_at = _instant_from(data, "created_at")
-
-    changes = data["status_changes"]
-    if not isinstance(changes, list):
-        raise InvalidExport(f'"status_changes" must be an array, not {json_kind(changes)}.')
-    parsed_changes = tuple(_change(item, index) for index, item in enumerate(changes))
-    if parsed_changes and parsed_changes[-1].to_status != status:
-        raise InvalidExport(
-            f'"status_changes" ends at "{parsed_changes[-1].to_status}" but "status" is "{status}".'
+    status = data["status"]
+    changes = tuple(
+        ChangeRecord(
+            from_status=change["from"] or "",
+            to_status=change["to"],
+            by=change["by"],
+            at=datetime.fromisoformat(change["at"]),
+            note=change["note"],
         )
-    supersedes = _optional_text(data, "supersedes")
-
-    snapshot = _object(data, "snapshot")
-    if snapshot.get("schema") != SCHEMA:
+        for change in data["status_changes"]
+    )
+    if changes and changes[-1].to_status != status:
         raise InvalidExport(
-            f'"snapshot.schema" is {_show(snapshot.get("schema"))}; this version reads "{SCHEMA}".'
+            f'"status_changes" ends at "{changes[-1].to_status}" but "status" is "{status}".'
         )
-    # The record page and "revisit" read the workflows as objects.
-    workflows = snapshot.get("workflows")
-    if not isinstance(workflows, list):
-        raise InvalidExport(f'"snapshot.workflows" must be an array, not {json_kind(workflows)}.')
-    for index, workflow in enumerate(workflows):
-        if not isinstance(workflow, dict):
-            raise InvalidExport(
-                f'"snapshot.workflows[{index}]" must be an object, not {json_kind(workflow)}.'
-            )
-
     return DecisionExport(
-        title=title,
+        title=data["title"],
         status=status,
-        team=team,
-        chosen_pattern=chosen_pattern,
-        chosen_pattern_name=chosen_pattern_name,
-        rationale=rationale,
-        consequences=consequences,
-        review_date=review_date,
-        decided_at=decided_at,
-        created_at=created_at,
-        changes=parsed_changes,
-        supersedes=supersedes,
-        snapshot=snapshot,
+        team=data["team"],
+        chosen_pattern=data["chosen_pattern"],
+        chosen_pattern_name=data["chosen_pattern_name"],
+        rationale=data["rationale"],
+        consequences=data["consequences"],
+        review_date=_optional(date.fromisoformat, data["review_date"]),
+        decided_at=_optional(datetime.fromisoformat, data["decided_at"]),
+        created_at=datetime.fromisoformat(data["created_at"]),
+        changes=changes,
+        supersedes=data["supersedes"],
+        snapshot=data["snapshot"],
     )
 
 
-def _change(item: Any, index: int) -> ChangeRecord:
-    where = f"status_changes[{index}]"
-    if not isinstance(item, dict):
-        raise InvalidExport(f'"{where}" must be an object, not {json_kind(item)}.')
-    missing = [key for key in CHANGE_KEYS if key not in item]
-    if missing:
-        raise InvalidExport(f'"{where}" is missing {", ".join(missing)}.')
-    from_status = item["from"]
-    if from_status is not None:
-        from_status = _status(item, "from", where=where)
-    return ChangeRecord(
-        from_status=from_status or "",
-        to_status=_status(item, "to", where=where),
-        by=_text(item, "by", required=True, where=where),
-        at=_instant_from(item, "at", where=where),
-        note=_text(item, "note", max_length=MAX_NOTE, where=where),
-    )
+def export_fingerprint(data: Mapping[str, Any]) -> str:
+    """What makes two exports the same document: the SHA-256 of their content, keys sorted
+    and spaces left out, so that the JSON download, a re-indented copy of it and the PDF
+    carrying it share one fingerprint, and any change to the content makes another."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _text(
-    data: Mapping[str, Any],
-    key: str,
-    *,
-    required: bool = False,
-    max_length: int | None = None,
-    where: str = "",
-) -> str:
-    value = data[key]
-    name = f"{where}.{key}" if where else key
-    if not isinstance(value, str):
-        raise InvalidExport(f'"{name}" must be a string, not {json_kind(value)}.')
-    if required and not value.strip():
-        raise InvalidExport(f'"{name}" must not be empty.')
-    if max_length is not None and len(value) > max_length:
-        raise InvalidExport(f'"{name}" is {len(value)} characters long; at most {max_length} fit.')
-    return value
+def _optional(parse, text: str | None):
+    return None if text is None else parse(text)
 
 
-def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
-    return None if data[key] is None else _text(data, key)
+# What each kind of value is called in a message, by pydantic's error type.
+KINDS = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+PATTERNS = {
+    r"^[-a-zA-Z0-9_]+$": "is not a pattern slug (letters, digits, -, _)",
+    r"^[-a-zA-Z0-9_]*$": "is not a pattern slug (letters, digits, -, _)",
+}
 
 
-def _slug(data: Mapping[str, Any], key: str) -> str:
-    value = _text(data, key, max_length=MAX_SLUG)
-    if not SLUG.match(value):
-        raise InvalidExport(
-            f'"{key}" {_show(value)} is not a pattern slug (letters, digits, -, _).'
-        )
-    return value
+def problem_sentence(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The first of pydantic's errors as one sentence that names the field."""
+    error = errors[0]
+    loc = tuple(error["loc"])
+    name, value, kind, ctx = _path(loc), error.get("input"), error["type"], error.get("ctx", {})
+    if kind == "missing":
+        parent = loc[:-1]
+        keys = [
+            str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent
+        ]
+        if not parent:
+            return f"Missing {_plural(len(keys), 'key')}: {', '.join(keys)}."
+        return f'"{_path(parent)}" is missing {", ".join(keys)}.'
+    if kind == "extra_forbidden":
+        return f'"{name}" is not a key a decision export has (this version reads "{FORMAT}").'
+    if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):
+        return f'"{name}" is too large a number ({len(str(value))} digits).'
+    if kind in KINDS:
+        return f'"{name}" must be {KINDS[kind]}, not {json_kind(value)}.'
+    if kind == "string_too_long":
+        return f'"{name}" is {len(value)} characters long; at most {ctx["max_length"]} fit.'
+    if kind == "string_too_short" or (
+        kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S"
+    ):
+        return f'"{name}" must not be empty.'
+    if kind == "string_pattern_mismatch":
+        reason = PATTERNS.get(ctx.get("pattern", ""), "is not a decimal amount like 400.00")
+        return f'"{name}" {_show(value)} {reason}.'
+    if kind == "too_long":
+        return f'"{name}" has {ctx["actual_length"]} items; at most {ctx["max_length"]} fit.'
+    if kind == "literal_error":
+        expected = ctx.get("expected", "").replace("'", '"')
+        if "," not in expected and " or " not in expected:
+            return f'"{name}" is {_show(value)}; this version reads {expected}.'
+        return f'"{name}" {_show(value)} is not one of {expected}.'
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("above", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("below", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f'"{name}" must be {words} {_number(ctx[key])}, not {_number(value)}.'
+    if kind == "value_error":
+        return f'"{name}" {_show(value)} {ctx["error"]}.'
+    return f'"{name}": {error["msg"]}.'
 
 
-def _status(data: Mapping[str, Any], key: str, *, where: str = "") -> str:
-    value = _text(data, key, where=where)
-    if value not in STATUSES:
-        name = f"{where}.{key}" if where else key
-        raise InvalidExport(
-            f'"{name}" {_show(value)} is not a decision status (one of {", ".join(STATUSES)}).'
-        )
-    return value
+def _path(loc: Sequence[str | int]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
-def _object(data: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = data[key]
-    if not isinstance(value, dict):
-        raise InvalidExport(f'"{key}" must be an object, not {json_kind(value)}.')
-    return value
-
-
-def _date(text: str, name: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidExport(f'"{name}" {_show(text)} is not a date like 2027-05-31.') from None
-
-
-def _optional_instant(data: Mapping[str, Any], key: str) -> datetime | None:
-    return None if data[key] is None else _instant_from(data, key)
-
-
-def _instant_from(data: Mapping[str, Any], key: str, *, where: str = "") -> datetime:
-    text = _text(data, key, where=where)
-    name = f"{where}.{key}" if where else key
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidExport(
-            f'"{name}" {_show(text)} is not a date and time like 2026-05-31T09:30:00+00:00.'
-        ) from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidExport(f'"{name}" {_show(text)} has no UTC offset, so its instant is unknown.')
-    return moment
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _show(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _show(value: Any) -> str:

@@ -8,7 +8,6 @@ import binascii
 import json
 import mimetypes
 from datetime import timedelta
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -16,8 +15,6 @@ from urllib.parse import unquote_to_bytes
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -114,19 +111,6 @@ def render_hello_pdf() -> bytes:
         "<title>Hello</title></head><body><p>Hello</p></body></html>"
     )
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf()
-
-
-def attached_export(pdf: bytes) -> bytes:
-    """The JSON export a printed record carries; ValueError when it has none."""
-    try:
-        reader = PdfReader(BytesIO(pdf))
-        files = reader.attachments
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"not a PDF this importer can read ({error}).") from None
-    contents = files.get(ATTACHMENT_NAME)
-    if not contents:
-        raise ValueError(f"this PDF carries no {ATTACHMENT_NAME}; it was not printed by us.")
-    return contents[0]
 
 
 # --- a record's PDF, and a workshop's draft ----------------------------------------------------

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
-from workshops.documents.json import ChangeRecord, parse_export
+from workshops.documents.json import ChangeRecord, export_fingerprint, parse_export
 from workshops.models import (
     Decision,
     DecisionChoice,
@@ -203,6 +203,15 @@ def decision_transition(
     return decision
 
 
+WORKSHOP_TITLE = Workshop._meta.get_field("title").max_length
+REVISITED = " (revisited)"
+
+
+def _revisit_title(title: str) -> str:
+    # A title as long as the column leaves no room for the suffix: it is shortened instead.
+    return _fit(title, WORKSHOP_TITLE - len(REVISITED)) + REVISITED
+
+
 @transaction.atomic
 def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
     """A new workshop pre-filled from the decision's frozen record (the record, not the old
@@ -214,7 +223,7 @@ def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> 
     whole = next((workflow for workflow in recorded if not workflow.is_part), None)
     workshop = workshop_create(
         team=decision.team,
-        title=f"{decision.title} (revisited)",
+        title=_revisit_title(decision.title),
         scheduled_at=now or timezone.now(),
         facilitator=by,
         description=f"Revisits the decision “{decision.title}”.",
@@ -234,34 +243,57 @@ def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> 
     return workshop
 
 
+class AlreadyImported(Exception):
+    """The export was imported into the team before: `decision` is what it became."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"already imported as decision {decision.pk}")
+        self.decision = decision
+
+
 @transaction.atomic
 def decision_import(*, data: Any, team: Team, user) -> Decision:
     """A new decision in `team` with the export's content and history, all or nothing.
 
     Changes by a username that has no account here are attributed to `user`, with the
     original username kept in the note. The superseded decision is linked when exactly one
-    decision of `team` carries its title.
+    decision of `team` carries its title. An export the team has imported before (the same
+    content: documents.json.export_fingerprint) raises AlreadyImported, writing nothing.
     """
     record = parse_export(data)
+    fingerprint = export_fingerprint(data)
+    earlier = _imported_as(team, fingerprint)
+    if earlier is not None:
+        raise AlreadyImported(earlier)
     superseded = None
     if record.supersedes is not None:
         matches = list(Decision.objects.filter(team=team, title=record.supersedes)[:2])
         superseded = matches[0] if len(matches) == 1 else None
-    decision = Decision.objects.create(
-        team=team,
-        title=record.title,
-        status=record.status,
-        chosen_pattern=record.chosen_pattern,
-        chosen_pattern_name=record.chosen_pattern_name,
-        rationale=record.rationale,
-        consequences=record.consequences,
-        review_date=record.review_date,
-        decided_at=record.decided_at,
-        snapshot=record.snapshot,
-        search_text=record_search_text(record.snapshot),
-        supersedes=superseded,
-        created_by=user,
-    )
+    try:
+        # A savepoint: a concurrent import of the same export wins the unique constraint, and
+        # this one reports what it became.
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                team=team,
+                title=record.title,
+                status=record.status,
+                chosen_pattern=record.chosen_pattern,
+                chosen_pattern_name=record.chosen_pattern_name,
+                rationale=record.rationale,
+                consequences=record.consequences,
+                review_date=record.review_date,
+                decided_at=record.decided_at,
+                snapshot=record.snapshot,
+                search_text=record_search_text(record.snapshot),
+                supersedes=superseded,
+                created_by=user,
+                import_fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        earlier = _imported_as(team, fingerprint)
+        if earlier is None:
+            raise
+        raise AlreadyImported(earlier) from None
     _choices_write(decision)
     # auto_now_add ignores a value given on create; the record keeps its original date.
     Decision.objects.filter(pk=decision.pk).update(created_at=record.created_at)
@@ -281,6 +313,10 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
     )
     team_decisions_changed(team_id=team.pk)
     return decision
+
+
+def _imported_as(team: Team, fingerprint: str) -> Decision | None:
+    return Decision.objects.filter(team=team, import_fingerprint=fingerprint).first()
 
 
 def _attributed(change: ChangeRecord) -> str:

@@ -156,7 +156,7 @@ BAD_DOCUMENTS = {
     "an overlong team name": (lambda d: changed(d, team="x" * 81), "at most 80 fit"),
     "an unknown status": (
         lambda d: changed(d, status="maybe"),
-        '"status" "maybe" is not a decision status (one of draft, proposed, accepted',
+        '"status" "maybe" is not one of "draft", "proposed", "accepted", "rejected"',
     ),
     "a review date that is no date": (
         lambda d: changed(d, review_date="next spring"),
@@ -172,7 +172,7 @@ BAD_DOCUMENTS = {
     ),
     "a change with an unknown status": (
         lambda d: first_change(d, to="maybe"),
-        '"status_changes[0].to" "maybe" is not a decision status',
+        '"status_changes[0].to" "maybe" is not one of "draft"',
     ),
     "a change without its author": (
         lambda d: changed(d, status_changes=[without(d["status_changes"][0], "by")]),
@@ -196,7 +196,7 @@ BAD_DOCUMENTS = {
     ),
     "a snapshot without workflows": (
         lambda d: changed(d, snapshot=without(d["snapshot"], "workflows")),
-        '"snapshot.workflows" must be an array, not null',
+        '"snapshot" is missing workflows.',
     ),
 }
 

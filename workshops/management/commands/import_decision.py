@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from workshops.documents.json import MAX_TEAM, InvalidExport, parse_export
-from workshops.documents.pdf import attached_export
+from workshops.documents.reading import UnreadableExport, export_data, read_at_most, size_text
 from workshops.models import Team
 from workshops.selectors import users_by_username
-from workshops.services.decisions import decision_import
+from workshops.services.decisions import AlreadyImported, decision_import
 from workshops.services.teams import team_create
 
 
 class Command(BaseCommand):
     help = (
         "Import a decision record from a file downloaded at /decisions/<id>.json: its content, "
-        "its frozen record and its status history. Nothing is written unless all of it is valid."
+        "its frozen record and its status history. Nothing is written unless all of it is valid; "
+        "an export the team has imported before is recognised, not copied."
     )
 
     def add_arguments(self, parser) -> None:
@@ -48,17 +49,26 @@ class Command(BaseCommand):
         if not team_name or len(team_name) > MAX_TEAM:
             raise CommandError(f"--team must be a name of 1 to {MAX_TEAM} characters.")
 
-        with transaction.atomic():
-            target = Team.objects.filter(name=team_name).first()
-            created_team = target is None
-            if target is None:
-                target = team_create(name=team_name, creator=importer)
-            elif not target.memberships.filter(user=importer).exists():
-                raise CommandError(
-                    f"{importer.get_username()} is not a member of team “{team_name}”; "
-                    "pass --user with one of its members."
-                )
-            decision = decision_import(data=data, team=target, user=importer)
+        try:
+            with transaction.atomic():
+                target = Team.objects.filter(name=team_name).first()
+                created_team = target is None
+                if target is None:
+                    target = team_create(name=team_name, creator=importer)
+                elif not target.memberships.filter(user=importer).exists():
+                    raise CommandError(
+                        f"{importer.get_username()} is not a member of team “{team_name}”; "
+                        "pass --user with one of its members."
+                    )
+                decision = decision_import(data=data, team=target, user=importer)
+        except AlreadyImported as known:
+            # Idempotent: importing the same export again changes nothing and succeeds.
+            earlier = known.decision
+            self.stdout.write(
+                f"{path}: already imported as decision {earlier.pk} (“{earlier.title}”) in team "
+                f"“{team_name}”; nothing written: {earlier.get_absolute_url()}"
+            )
+            return
 
         if created_team:
             self.stdout.write(f"Created team “{team_name}” with {importer.get_username()} in it.")
@@ -85,31 +95,25 @@ class Command(BaseCommand):
 
 def _load(path: Path) -> Any:
     """The file's JSON data, or a one-line CommandError saying why there is none."""
+    limit = settings.IMPORT_MAX_BYTES
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            # Refused before a byte is read.
+            raise CommandError(
+                f"{path}: {size_text(size)}, larger than the {size_text(limit)} an import reads "
+                "(IMPORT_MAX_BYTES)."
+            )
+        with path.open("rb") as file:
+            return export_data(read_at_most(file, max_bytes=limit), max_bytes=limit)
+    except UnreadableExport as error:
+        raise CommandError(f"{path}: {error}") from None
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file.") from None
     except IsADirectoryError:
         raise CommandError(f"{path}: is a directory, not an exported file.") from None
     except OSError as error:
         raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
-    if raw.startswith(b"%PDF"):
-        # A printed record carries its JSON export as an embedded file.
-        try:
-            raw = attached_export(raw)
-        except ValueError as error:
-            raise CommandError(f"{path}: {error}") from None
-    try:
-        # utf-8-sig: a byte-order mark, added by some editors on Windows, is no reason to refuse.
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not UTF-8 text, so not a JSON export.") from None
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno})."
-        ) from None
-    except (ValueError, RecursionError) as error:
-        raise CommandError(f"{path}: not JSON this importer can read ({error}).") from None
 
 
 def _importer(username: str | None):
