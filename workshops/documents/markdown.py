@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from workshops.models import Decision, Risk, StatusChange
 from workshops.snapshot import (
@@ -47,11 +48,34 @@ STATUSES = dict(Decision.Status.choices)
 
 @dataclass(frozen=True)
 class RecordLink:
-    """Another decision the record points to, with its absolute address."""
+    """Another decision the record points to: its MADR file, beside this one in the
+    repository (see madr_file_name)."""
 
     title: str
-    url: str
+    file_name: str
     status: str = ""
+
+
+def record_link(decision: Decision) -> RecordLink:
+    return RecordLink(
+        title=decision.title, file_name=madr_file_name(decision), status=decision.status
+    )
+
+
+# Long enough for a title's words, short enough for every file system and a readable list.
+MADR_SLUG_LENGTH = 60
+
+
+def madr_file_name(decision: Decision) -> str:
+    """The decision's file as MADR names it, `0003-nightly-inventory-sync.md`: the team's
+    number for it, then its title in kebab case (ASCII; "decision" when nothing is left)."""
+    slug = slugify(decision.title)
+    if len(slug) > MADR_SLUG_LENGTH:
+        head = slug[: MADR_SLUG_LENGTH + 1]
+        # Whole words: up to the last dash that fits.
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:MADR_SLUG_LENGTH]
+    slug = slug.strip("-_")
+    return f"{decision.number:04d}-{slug or 'decision'}.md"
 
 
 # --- Escaping --------------------------------------------------------------------------------
@@ -63,9 +87,11 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _INLINE = re.compile(r"[\\`*\[\]|~]")
 # "_" inside a word never emphasises (CommonMark), so snake_case stays readable.
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-_ORDERED_MARKER = re.compile(r"(\d{1,9})([.)])")
-# What may start a block at the beginning of a line: heading, list, setext underline, quote.
-_BLOCK_STARTERS = frozenset("#-+=")
+# What starts a block at the beginning of a line, and only that (CommonMark): a heading, a
+# list item, a thematic break or setext underline, an ordered item ("1. " but not "0.02%").
+# "#" always: markdownlint takes "#word" for a heading missing its space.
+_TRAILING_PUNCTUATION = re.compile(r"[.,;:!。，；：！]$")
+_BLOCK_START = re.compile(r"#|[-+=](?=[-+=\s]|$)|\d{1,9}(?=[.)](?:\s|$))")
 
 
 def _escape_inline(text: str) -> str:
@@ -78,12 +104,12 @@ def _escape_inline(text: str) -> str:
 def _block_safe(line: str) -> str:
     """The escaped line, which cannot start a block whatever its first characters are."""
     line = line.lstrip()  # four spaces would start a code block
-    if line and line[0] in _BLOCK_STARTERS:
-        return "\\" + line
-    marker = _ORDERED_MARKER.match(line)
-    if marker:
-        return marker.group(1) + "\\" + line[marker.end(1) :]
-    return line
+    start = _BLOCK_START.match(line)
+    if start is None:
+        return line
+    # Before a marker character, or, for an ordered item, between its number and "." or ")".
+    at = start.end() if line[0].isdigit() else 0
+    return line[:at] + "\\" + line[at:]
 
 
 def md_inline(value: Any) -> str:
@@ -109,6 +135,9 @@ def md_cell(value: Any) -> str:
 def _heading(level: int, value: Any) -> str:
     # A trailing "#" would be read as the heading's closing sequence: escape every one.
     text = _escape_inline(" ".join(as_text(value).split())).replace("#", "\\#")
+    # Trailing punctuation is a lint error in a heading (MD026) unless it is a character
+    # reference: it still reads "Why Kafka?".
+    text = _TRAILING_PUNCTUATION.sub(lambda match: f"&#{ord(match[0])};", text)
     return f"{'#' * level} {text}"
 
 
@@ -163,9 +192,9 @@ def _bullets(items: Iterable[str]) -> str:
 
 
 def _table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    """A table in markdownlint's "compact" style (MD060): one space either side of every cell,
+    the delimiter row's too."""
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in (header, align, *rows))
 
 
 # --- The document ------------------------------------------------------------------------------
@@ -492,7 +521,7 @@ def _more_information(
 
 def _link(link: RecordLink) -> str:
     status = f" ({STATUSES.get(link.status, link.status).lower()})" if link.status else ""
-    return f"[{md_inline(link.title)}]({link.url}){status}"
+    return f"[{md_inline(link.title)}]({link.file_name}){status}"
 
 
 def _change_line(change: StatusChange) -> str:
