@@ -94,11 +94,39 @@ _TRAILING_PUNCTUATION = re.compile(r"[.,;:!。，；：！]$")
 _BLOCK_START = re.compile(r"#|[-+=](?=[-+=\s]|$)|\d{1,9}(?=[.)](?:\s|$))")
 
 
+# A web address people typed becomes an autolink, <https://…>: clickable, and no bare URL
+# (markdownlint's MD034). It stops at what could leave the brackets or a table cell, and
+# leaves out the punctuation that ends the sentence around it.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>|\\`\"]+", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?'*_~"
+# What GitHub would link without brackets (an e-mail address, www.…): it stays text, one
+# backslash breaking the link, which markdownlint would call a bare URL.
+_BARE_LINK = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)|(?<![^\s(])(?i:www)(?=\.)")
+
+
 def _escape_inline(text: str) -> str:
+    parts, at = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match.group().rstrip(_SENTENCE_END)
+        while address.endswith(")") and address.count("(") < address.count(")"):
+            address = address[:-1].rstrip(_SENTENCE_END)
+        if len(address) <= len("https://"):
+            continue
+        parts += [_escape_text(text[at : match.start()]), f"<{address}>"]
+        at = match.start() + len(address)
+    return "".join([*parts, _escape_text(text[at:])])
+
+
+def _escape_text(text: str) -> str:
     text = _ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(lambda match: "\\" + match.group(), text)
-    return _LONE_UNDERSCORE.sub(r"\\_", text)
+    text = _LONE_UNDERSCORE.sub(r"\\_", text)
+    return _BARE_LINK.sub(_break_link, text)
+
+
+def _break_link(match: re.Match[str]) -> str:
+    return "\\@" if match.group() == "@" else match.group() + "\\"  # fiona\@…, www\.…
 
 
 def _block_safe(line: str) -> str:
@@ -519,9 +547,16 @@ def _more_information(
     return blocks
 
 
+# Link texts markdownlint refuses as not descriptive (MD059's defaults), compared as it does.
+VAGUE_LINK_TEXTS = frozenset({"click here", "here", "link", "more"})
+
+
 def _link(link: RecordLink) -> str:
     status = f" ({STATUSES.get(link.status, link.status).lower()})" if link.status else ""
-    return f"[{md_inline(link.title)}]({link.file_name}){status}"
+    text = md_inline(link.title)
+    if " ".join(re.sub(r"[\W_]+", " ", link.title).lower().split()) in VAGUE_LINK_TEXTS:
+        text += f" (decision {link.file_name[:4]})"  # a decision called "More"
+    return f"[{text}]({link.file_name}){status}"
 
 
 def _change_line(change: StatusChange) -> str:

@@ -100,7 +100,10 @@ def records(team, facilitator, workshop):
         status=Decision.Status.DRAFT,
         rationale="0.02% of the events may be late; -5 consumers is not a thing.",
         consequences=HOSTILE,
-        description="0.02%\n-5 °C in the store room\n+1 for batch\n2026. A year.",
+        description=(
+            "0.02%\n-5 °C in the store room\n+1 for batch\n2026. A year.\n"
+            "See https://wiki.example.org/sync, www.example.org or mail fiona@example.org."
+        ),
     )
     return [Decision.objects.get(pk=d.pk) for d in (first, second, draft)]
 
@@ -276,6 +279,16 @@ class TestMarkdownlint:
         assert len(list(tmp_path.glob("docs/decisions/*.md"))) == 3
         assert lint(tmp_path) == ""
 
+    def test_a_decision_called_more_still_passes_where_it_is_linked(
+        self, facilitator_client, facilitator, team, tmp_path
+    ):
+        older = decide(team, facilitator, "More!")
+        newer = decide(decision_revisit(decision=older, by=facilitator), facilitator)
+        text = facilitator_client.get(md_url(newer)).content.decode("utf-8")
+        assert "* Supersedes [More! (decision 0001)](0001-more.md) (superseded)." in text
+        (tmp_path / madr_file_name(newer)).write_text(text, encoding="utf-8")
+        assert lint(tmp_path) == ""
+
     def test_it_finds_what_madrs_settings_refuse(self, tmp_path):
         # The linter runs and reads the settings: a bare URL, a table padded in one row and
         # not in its delimiter row (as the records' tables were), a 300-character line (which
@@ -297,6 +310,10 @@ class TestMarkdownlint:
         assert "\n2026\\. A year." in text
         assert "\n\\# Heading\n\\| a \\| b \\|\n\\---\n" in text
         assert "<script>" not in text
+        assert (
+            "\nSee <https://wiki.example.org/sync>, www\\.example.org or mail "
+            "fiona\\@example.org.\n" in text
+        )
         assert "# Why not Kafka? An error rate under 0.02%: retry&#33;\n" in text
 
 

@@ -333,6 +333,15 @@ class TestEscapers:
             ("-5 consumers", "-5 consumers"),
             ("+1 for batch", "+1 for batch"),
             ("=5", "=5"),
+            # A web address is a link, e-mail addresses and www. stay text: no bare URL.
+            (
+                "See https://wiki.example.org/sync_(v2).",
+                "See <https://wiki.example.org/sync_(v2)>.",
+            ),
+            ("https://x.org/a?b=1&c=2|d", "<https://x.org/a?b=1&c=2>\\|d"),
+            ("https://x.org/<script>", "<https://x.org/>&lt;script&gt;"),
+            ("Mail fiona@example.org", "Mail fiona\\@example.org"),
+            ("www.example.org", "www\\.example.org"),
             ("    indented code", "indented code"),
             ("```python", "\\`\\`\\`python"),
             ("~~~", "\\~\\~\\~"),
