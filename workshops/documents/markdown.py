@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
@@ -758,3 +761,42 @@ def _room_risks(candidates: Sequence[Mapping[str, Any]]) -> list[str]:
             )
         )
     return blocks
+
+
+# --- A team's records as the folder MADR keeps in a repository ---------------------------------
+
+# Where MADR keeps decisions in a repository (its own and its template's default).
+MADR_FOLDER = "docs/decisions"
+
+
+def decisions_to_madr_zip(
+    decisions: Sequence[Decision], *, record_url: Callable[[str], str]
+) -> bytes:
+    """A team's decisions (with their status changes and superseded decisions read, see
+    selectors.team_decision_records) as `docs/decisions/0001-….md` files, in a zip built in
+    memory; `record_url` gives the absolute address of a path. Every name is the team's number
+    and a slug (ASCII letters, digits, dashes): nothing a user typed can reach outside the
+    folder."""
+    successors: dict[int, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        if decision.supersedes_id:
+            successors[decision.supersedes_id].append(decision)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for decision in decisions:
+            text = decision_to_markdown(
+                decision,
+                record_url=record_url(decision.get_absolute_url()),
+                supersedes=record_link(decision.supersedes) if decision.supersedes_id else None,
+                successors=[record_link(newer) for newer in successors[decision.pk]],
+                changes=list(decision.changes.all()),
+            )
+            entry = zipfile.ZipInfo(
+                f"{MADR_FOLDER}/{madr_file_name(decision)}",
+                # The record's own time, not the download's: unzipping twice changes nothing.
+                date_time=timezone.localtime(decision.updated_at).timetuple()[:6],
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16  # rw-r--r-- once unzipped
+            archive.writestr(entry, text.encode("utf-8"))
+    return buffer.getvalue()
