@@ -35,7 +35,7 @@ run: install
 browser:
 	@bash .ci/ensure-chromium
 
-## axe: install axe-core, pinned in .ci/node, from the npm registry for the accessibility test
+## axe: install axe-core and markdownlint-cli2, pinned in .ci/node, from the npm registry (accessibility and Markdown lint tests)
 axe:
 	@bash .ci/ensure-axe
 

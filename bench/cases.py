@@ -288,6 +288,7 @@ def decision_history_ensure():
         decisions.append(
             Decision(
                 team=teams[number % len(teams)],
+                number=number // len(teams) + 1,  # the teams are new: their first decisions
                 title=f"{title} #{number}",
                 status=status,
                 chosen_pattern=spec.slug,

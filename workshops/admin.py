@@ -44,9 +44,18 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
-    list_display = ("title", "team", "status", "chosen_pattern", "review_date", "created_at")
+    list_display = (
+        "title",
+        "team",
+        "number",
+        "status",
+        "chosen_pattern",
+        "review_date",
+        "created_at",
+    )
     list_filter = ("status", "team", "chosen_pattern")
     search_fields = ("title", "search_text")
-    readonly_fields = ("snapshot", "created_by", "created_at", "decided_at")
+    # The number names the decision's MADR file: given once by the services, never edited.
+    readonly_fields = ("number", "snapshot", "created_by", "created_at", "decided_at")
     raw_id_fields = ("workshop", "supersedes")
     inlines = [StatusChangeInline]

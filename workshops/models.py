@@ -415,6 +415,9 @@ class Decision(models.Model):
         SUPERSEDED = "superseded", "Superseded"
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="decisions")
+    # The team's decision number, as MADR numbers its files (0001-title.md): given once when
+    # the decision is created (services.decisions.decision_number_next), never reused.
+    number = models.PositiveIntegerField()
     workshop = models.ForeignKey(
         Workshop, on_delete=models.PROTECT, related_name="decisions", null=True, blank=True
     )
@@ -462,7 +465,8 @@ class Decision(models.Model):
                 fields=["team", "import_fingerprint"],
                 condition=~models.Q(import_fingerprint=""),
                 name="unique_import_per_team",
-            )
+            ),
+            models.UniqueConstraint(fields=["team", "number"], name="decision_number_per_team"),
         ]
 
     def __str__(self) -> str:

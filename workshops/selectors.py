@@ -125,7 +125,27 @@ def decision_timeline(decision: Decision) -> list[StatusChange]:
 
 def decision_successors(decision: Decision) -> list[Decision]:
     return list(
-        Decision.objects.filter(supersedes=decision).only("id", "title", "status").order_by("id")
+        Decision.objects.filter(supersedes=decision)
+        .only("id", "number", "title", "status")
+        .order_by("id")
+    )
+
+
+def team_decision_records(team: Team) -> list[Decision]:
+    """Every decision of the team, in its numbers' order, each with its status history and
+    the decision it supersedes: two queries however many there are."""
+    return list(
+        team.decisions.select_related("team", "supersedes")
+        .defer("search_text", "supersedes__snapshot", "supersedes__search_text")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=StatusChange.objects.select_related("changed_by").order_by(
+                    "changed_at", "id"
+                ),
+            )
+        )
+        .order_by("number")
     )
 
 

@@ -6,6 +6,7 @@ from workshops.views import (
     console,
     decisions,
     documents,
+    exports,
     history,
     join,
     live,
@@ -20,6 +21,11 @@ app_name = "workshops"
 urlpatterns = [
     path("teams/", teams.team_list, name="team-list"),
     path("teams/<int:team_id>/", teams.team_detail, name="team-detail"),
+    path(
+        "teams/<int:team_id>/decisions.zip",
+        exports.team_decisions_zip,
+        name="team-decisions-zip",
+    ),
     path("workshops/new/", console.workshop_new, name="workshop-create"),
     path("workshops/<int:workshop_id>/", console.console, name="console"),
     path("workshops/<int:workshop_id>/panel/", console.console_panel, name="console-panel"),

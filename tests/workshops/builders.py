@@ -8,10 +8,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from unittest import mock
 
+from django.db import transaction
 from django.utils import timezone
 
 from workshops.models import Decision, Team, Workflow, Workshop
 from workshops.services.decisions import (
+    decision_number_next,
     decision_record,
     decision_transition,
     team_decisions_changed,
@@ -171,9 +173,12 @@ def decide(
 def bulk_decisions(team, by, count: int, *, prefix: str = "Bulk decision") -> None:
     # Volume only: dozens of rows through the full service would make the test slow for
     # nothing the other tests do not already cover.
+    with transaction.atomic():
+        first = decision_number_next(team_id=team.pk)
     Decision.objects.bulk_create(
         Decision(
             team=team,
+            number=first + number,
             title=f"{prefix} {number:03}",
             created_by=by,
             status=Decision.Status.ACCEPTED,

@@ -1,10 +1,13 @@
-"""Teams besides the facilitator's, and the decision the JSON export and its import read."""
+"""Teams besides the facilitator's, the decision the JSON export and its import read, and the
+catalogue back for transactional tests."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps
 
 from tests.workshops.builders import ZOE, decide, profile
 from workshops.services.decisions import decision_revisit
@@ -44,3 +47,10 @@ def successor(decision, facilitator):
     # The import rebuilds the search text: the source system is looked for in it.
     profile(revisit, source_system="Store inventory database")
     return decide(revisit, facilitator, note="Volumes grew.")
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The built-in patterns: an earlier transactional test emptied what the migration filled."""
+    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
+    loader.load_builtin_patterns(apps, schema_editor=None)

@@ -5,7 +5,6 @@ that nothing was half-written; and the races people will try, run with threads."
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from typing import NamedTuple
@@ -886,15 +885,6 @@ def at_once(*posts: Post) -> list:
     for thread in threads:
         thread.join()
     return answers
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The built-in patterns: an earlier transactional test emptied what the migration filled."""
-    from django.apps import apps
-
-    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
-    loader.load_builtin_patterns(apps, schema_editor=None)
 
 
 @pytest.mark.usefixtures("catalogue")

@@ -62,7 +62,9 @@ def _csv_lines(
 ) -> Iterator[str]:
     writer = csv.writer(_Echo())
     statuses = dict(Decision.Status.choices)
-    # The byte-order mark tells spreadsheet apps the file is UTF-8.
+    # UTF-8 with its byte-order mark, once, before the header: what Excel (double-click or
+    # File > Open) and LibreOffice's Text Import dialog take for UTF-8; without it both read
+    # the system code page (Windows-1252) and "Zoë" comes out "ZoÃ«". See the README's CSV.
     chunk = ["\ufeff" + writer.writerow(CSV_HEADER)]
     # Read when the download starts streaming, like the rows: a hybrid's parts, by decision.
     hybrids = parts()

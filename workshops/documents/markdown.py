@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from workshops.models import Decision, Risk, StatusChange
 from workshops.snapshot import (
@@ -47,11 +51,34 @@ STATUSES = dict(Decision.Status.choices)
 
 @dataclass(frozen=True)
 class RecordLink:
-    """Another decision the record points to, with its absolute address."""
+    """Another decision the record points to: its MADR file, beside this one in the
+    repository (see madr_file_name)."""
 
     title: str
-    url: str
+    file_name: str
     status: str = ""
+
+
+def record_link(decision: Decision) -> RecordLink:
+    return RecordLink(
+        title=decision.title, file_name=madr_file_name(decision), status=decision.status
+    )
+
+
+# Long enough for a title's words, short enough for every file system and a readable list.
+MADR_SLUG_LENGTH = 60
+
+
+def madr_file_name(decision: Decision) -> str:
+    """The decision's file as MADR names it, `0003-nightly-inventory-sync.md`: the team's
+    number for it, then its title in kebab case (ASCII; "decision" when nothing is left)."""
+    slug = slugify(decision.title)
+    if len(slug) > MADR_SLUG_LENGTH:
+        head = slug[: MADR_SLUG_LENGTH + 1]
+        # Whole words: up to the last dash that fits.
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:MADR_SLUG_LENGTH]
+    slug = slug.strip("-_")
+    return f"{decision.number:04d}-{slug or 'decision'}.md"
 
 
 # --- Escaping --------------------------------------------------------------------------------
@@ -63,27 +90,57 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _INLINE = re.compile(r"[\\`*\[\]|~]")
 # "_" inside a word never emphasises (CommonMark), so snake_case stays readable.
 _LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-_ORDERED_MARKER = re.compile(r"(\d{1,9})([.)])")
-# What may start a block at the beginning of a line: heading, list, setext underline, quote.
-_BLOCK_STARTERS = frozenset("#-+=")
+# What starts a block at the beginning of a line, and only that (CommonMark): a heading, a
+# list item, a thematic break or setext underline, an ordered item ("1. " but not "0.02%").
+# "#" always: markdownlint takes "#word" for a heading missing its space.
+_TRAILING_PUNCTUATION = re.compile(r"[.,;:!。，；：！]$")
+_BLOCK_START = re.compile(r"#|[-+=](?=[-+=\s]|$)|\d{1,9}(?=[.)](?:\s|$))")
+
+
+# A web address people typed becomes an autolink, <https://…>: clickable, and no bare URL
+# (markdownlint's MD034). It stops at what could leave the brackets or a table cell, and
+# leaves out the punctuation that ends the sentence around it.
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>|\\`\"]+", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?'*_~"
+# What GitHub would link without brackets (an e-mail address, www.…): it stays text, one
+# backslash breaking the link, which markdownlint would call a bare URL.
+_BARE_LINK = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)|(?<![^\s(])(?i:www)(?=\.)")
 
 
 def _escape_inline(text: str) -> str:
+    parts, at = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match.group().rstrip(_SENTENCE_END)
+        while address.endswith(")") and address.count("(") < address.count(")"):
+            address = address[:-1].rstrip(_SENTENCE_END)
+        if len(address) <= len("https://"):
+            continue
+        parts += [_escape_text(text[at : match.start()]), f"<{address}>"]
+        at = match.start() + len(address)
+    return "".join([*parts, _escape_text(text[at:])])
+
+
+def _escape_text(text: str) -> str:
     text = _ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(lambda match: "\\" + match.group(), text)
-    return _LONE_UNDERSCORE.sub(r"\\_", text)
+    text = _LONE_UNDERSCORE.sub(r"\\_", text)
+    return _BARE_LINK.sub(_break_link, text)
+
+
+def _break_link(match: re.Match[str]) -> str:
+    return "\\@" if match.group() == "@" else match.group() + "\\"  # fiona\@…, www\.…
 
 
 def _block_safe(line: str) -> str:
     """The escaped line, which cannot start a block whatever its first characters are."""
     line = line.lstrip()  # four spaces would start a code block
-    if line and line[0] in _BLOCK_STARTERS:
-        return "\\" + line
-    marker = _ORDERED_MARKER.match(line)
-    if marker:
-        return marker.group(1) + "\\" + line[marker.end(1) :]
-    return line
+    start = _BLOCK_START.match(line)
+    if start is None:
+        return line
+    # Before a marker character, or, for an ordered item, between its number and "." or ")".
+    at = start.end() if line[0].isdigit() else 0
+    return line[:at] + "\\" + line[at:]
 
 
 def md_inline(value: Any) -> str:
@@ -109,6 +166,9 @@ def md_cell(value: Any) -> str:
 def _heading(level: int, value: Any) -> str:
     # A trailing "#" would be read as the heading's closing sequence: escape every one.
     text = _escape_inline(" ".join(as_text(value).split())).replace("#", "\\#")
+    # Trailing punctuation is a lint error in a heading (MD026) unless it is a character
+    # reference: it still reads "Why Kafka?".
+    text = _TRAILING_PUNCTUATION.sub(lambda match: f"&#{ord(match[0])};", text)
     return f"{'#' * level} {text}"
 
 
@@ -163,9 +223,9 @@ def _bullets(items: Iterable[str]) -> str:
 
 
 def _table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    """A table in markdownlint's "compact" style (MD060): one space either side of every cell,
+    the delimiter row's too."""
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in (header, align, *rows))
 
 
 # --- The document ------------------------------------------------------------------------------
@@ -490,9 +550,16 @@ def _more_information(
     return blocks
 
 
+# Link texts markdownlint refuses as not descriptive (MD059's defaults), compared as it does.
+VAGUE_LINK_TEXTS = frozenset({"click here", "here", "link", "more"})
+
+
 def _link(link: RecordLink) -> str:
     status = f" ({STATUSES.get(link.status, link.status).lower()})" if link.status else ""
-    return f"[{md_inline(link.title)}]({link.url}){status}"
+    text = md_inline(link.title)
+    if " ".join(re.sub(r"[\W_]+", " ", link.title).lower().split()) in VAGUE_LINK_TEXTS:
+        text += f" (decision {link.file_name[:4]})"  # a decision called "More"
+    return f"[{text}]({link.file_name}){status}"
 
 
 def _change_line(change: StatusChange) -> str:
@@ -694,3 +761,42 @@ def _room_risks(candidates: Sequence[Mapping[str, Any]]) -> list[str]:
             )
         )
     return blocks
+
+
+# --- A team's records as the folder MADR keeps in a repository ---------------------------------
+
+# Where MADR keeps decisions in a repository (its own and its template's default).
+MADR_FOLDER = "docs/decisions"
+
+
+def decisions_to_madr_zip(
+    decisions: Sequence[Decision], *, record_url: Callable[[str], str]
+) -> bytes:
+    """A team's decisions (with their status changes and superseded decisions read, see
+    selectors.team_decision_records) as `docs/decisions/0001-….md` files, in a zip built in
+    memory; `record_url` gives the absolute address of a path. Every name is the team's number
+    and a slug (ASCII letters, digits, dashes): nothing a user typed can reach outside the
+    folder."""
+    successors: dict[int, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        if decision.supersedes_id:
+            successors[decision.supersedes_id].append(decision)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for decision in decisions:
+            text = decision_to_markdown(
+                decision,
+                record_url=record_url(decision.get_absolute_url()),
+                supersedes=record_link(decision.supersedes) if decision.supersedes_id else None,
+                successors=[record_link(newer) for newer in successors[decision.pk]],
+                changes=list(decision.changes.all()),
+            )
+            entry = zipfile.ZipInfo(
+                f"{MADR_FOLDER}/{madr_file_name(decision)}",
+                # The record's own time, not the download's: unzipping twice changes nothing.
+                date_time=timezone.localtime(decision.updated_at).timetuple()[:6],
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16  # rw-r--r-- once unzipped
+            archive.writestr(entry, text.encode("utf-8"))
+    return buffer.getvalue()

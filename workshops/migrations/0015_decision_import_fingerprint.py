@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshops", "0010_join_code_unique"),
+        ("workshops", "0013_decision_number"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
@@ -43,6 +43,15 @@ CHOICE_PATTERN_NAME = DecisionChoice._meta.get_field("pattern_name").max_length
 def team_decisions_changed(*, team_id: int) -> None:
     """Every write to a team's decisions calls this: cached lists of them are redrawn."""
     Team.objects.filter(pk=team_id).update(decisions_version=F("decisions_version") + 1)
+
+
+def decision_number_next(*, team_id: int) -> int:
+    """The number the team's next decision gets (MADR's 0001-title.md): one past its highest,
+    so that a number stays with its decision. Locks the team until the transaction ends, so
+    that two decisions created at once never get one number (the database refuses that too)."""
+    Team.objects.select_for_update().filter(pk=team_id).values_list("pk", flat=True).get()
+    highest = Decision.objects.filter(team_id=team_id).aggregate(highest=Max("number"))
+    return (highest["highest"] or 0) + 1
 
 
 # Who may follow whom. "superseded" is never chosen by hand: accepting a revisit does it.
@@ -126,7 +135,12 @@ def decision_record(
     # record composed below or waits for it and is added to it; never overwritten.
     decision = workshop.decisions.select_for_update().filter(status__in=OPEN_STATUSES).first()
     if decision is None:
-        decision = Decision(team=workshop.team, workshop=workshop, created_by=by)
+        decision = Decision(
+            team=workshop.team,
+            workshop=workshop,
+            created_by=by,
+            number=decision_number_next(team_id=workshop.team_id),
+        )
     compose_decision(
         decision,
         workshop=workshop,
@@ -275,6 +289,7 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
         with transaction.atomic():
             decision = Decision.objects.create(
                 team=team,
+                number=decision_number_next(team_id=team.pk),
                 title=record.title,
                 status=record.status,
                 chosen_pattern=record.chosen_pattern,

@@ -13,7 +13,7 @@ from patterns.selectors import pattern_choices
 from workshops import selectors
 from workshops.documents.csv import decisions_csv
 from workshops.documents.json import decision_to_json
-from workshops.documents.markdown import RecordLink, decision_to_markdown
+from workshops.documents.markdown import decision_to_markdown, madr_file_name, record_link
 from workshops.documents.pdf import decision_pdf, workshop_draft_pdf
 from workshops.forms import DecisionFilterForm
 
@@ -57,20 +57,16 @@ def record_json(request: HttpRequest, decision_id: int) -> HttpResponse:
 @require_GET
 def record_markdown(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
-
-    def link(other) -> RecordLink:
-        url = request.build_absolute_uri(other.get_absolute_url())
-        return RecordLink(title=other.title, url=url, status=other.status)
-
     text = decision_to_markdown(
         decision,
         record_url=request.build_absolute_uri(decision.get_absolute_url()),
-        supersedes=link(decision.supersedes) if decision.supersedes_id else None,
-        successors=[link(newer) for newer in selectors.decision_successors(decision)],
+        supersedes=record_link(decision.supersedes) if decision.supersedes_id else None,
+        successors=[record_link(newer) for newer in selectors.decision_successors(decision)],
         changes=selectors.decision_timeline(decision),
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}.md"'
+    # MADR's name, which ADR tools look for (Backstage's reads only 0000-….md files).
+    response["Content-Disposition"] = f'attachment; filename="{madr_file_name(decision)}"'
     return response
 
 

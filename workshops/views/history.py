@@ -71,6 +71,7 @@ def _draw_list(request: HttpRequest, *, teams: list[Team], today: date, partial:
             "page": page,
             "page_numbers": page_numbers(page),
             "today": today,
+            "teams": teams,
         },
         request=request,
     )

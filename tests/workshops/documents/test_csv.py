@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.workshops.builders import bulk_decisions, decide
+from workshops.documents.csv import CSV_ROWS_PER_CHUNK
 from workshops.views.history import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,23 @@ def test_it_includes_every_page_ignoring_the_page_number(facilitator_client, tea
     assert len(rows) == 1 + PAGE_SIZE + 10
     assert titles(rows)[0] == "Bulk decision 000"
     assert titles(rows)[-1] == f"Bulk decision {PAGE_SIZE + 9:03}"
+
+
+def test_its_bytes_are_what_excel_and_libreoffice_read_as_utf8(
+    facilitator_client, team, facilitator
+):
+    # Excel and LibreOffice's Text Import dialog take the file for UTF-8 from a byte-order
+    # mark at its very start; without one, both read Windows-1252 (checked by hand, README).
+    decide(team, facilitator, "Zoë’s nightly sync ✓")
+    bulk_decisions(team, facilitator, CSV_ROWS_PER_CHUNK + 5)  # more than one chunk
+    body = b"".join(facilitator_client.get(URL).streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfid,title,status,")
+    assert body.count(b"\xef\xbb\xbf") == 1  # once, not at each chunk
+    assert "Zoë’s nightly sync ✓".encode() in body
+    lines = body.split(b"\r\n")
+    # Every line ends in CRLF (RFC 4180): the header, the 506 rows, then nothing.
+    assert len(lines) == 1 + (CSV_ROWS_PER_CHUNK + 6) + 1 and lines[-1] == b""
+    assert b"\n" not in b"".join(lines)
 
 
 def test_it_lists_only_my_teams(

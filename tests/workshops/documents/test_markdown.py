@@ -122,8 +122,9 @@ class TestDownload:
             response = facilitator_client.get(md_url(decision))
         assert response.status_code == 200
         assert response["Content-Type"] == "text/markdown; charset=utf-8"
+        # MADR's name: the team's number for the decision, then its title in kebab case.
         assert response["Content-Disposition"] == (
-            f'attachment; filename="decision-{decision.pk}.md"'
+            'attachment; filename="0001-nightly-inventory-sync.md"'
         )
         assert "Zoë" in response.content.decode("utf-8")
 
@@ -246,14 +247,13 @@ class TestMadr:
         successor = decide(revisit, facilitator)
         newer = download(facilitator_client, successor)
         older = download(facilitator_client, decision)
-        assert (
-            f"* Supersedes [Nightly inventory sync](http://testserver/decisions/{decision.pk}/)"
-            " (superseded)." in newer
-        )
+        # To the other record's file, beside this one in the repository.
+        assert "* Supersedes [Nightly inventory sync](0001-nightly-inventory-sync.md)" in newer
         assert (
             "* Superseded by [Nightly inventory sync (revisited)]"
-            f"(http://testserver/decisions/{successor.pk}/) (accepted)." in older
+            "(0002-nightly-inventory-sync-revisited.md) (accepted)." in older
         )
+        assert "(superseded)." in newer
         assert front_matter(older)["status"] == "superseded"
         assert "* Review by 2027-05-31, or sooner" in older
         assert "Draft → Accepted by fiona" in older
@@ -323,6 +323,25 @@ class TestEscapers:
             ("=====", "\\====="),
             ("> quote", "&gt; quote"),
             ("1. first", "1\\. first"),
+            ("1) first", "1\\) first"),
+            ("#hashtag", "\\#hashtag"),
+            ("---", "\\---"),
+            ("-", "\\-"),
+            # Figures start no block: they read as typed.
+            ("0.02% of the events", "0.02% of the events"),
+            ("2026.", "2026\\."),
+            ("-5 consumers", "-5 consumers"),
+            ("+1 for batch", "+1 for batch"),
+            ("=5", "=5"),
+            # A web address is a link, e-mail addresses and www. stay text: no bare URL.
+            (
+                "See https://wiki.example.org/sync_(v2).",
+                "See <https://wiki.example.org/sync_(v2)>.",
+            ),
+            ("https://x.org/a?b=1&c=2|d", "<https://x.org/a?b=1&c=2>\\|d"),
+            ("https://x.org/<script>", "<https://x.org/>&lt;script&gt;"),
+            ("Mail fiona@example.org", "Mail fiona\\@example.org"),
+            ("www.example.org", "www\\.example.org"),
             ("    indented code", "indented code"),
             ("```python", "\\`\\`\\`python"),
             ("~~~", "\\~\\~\\~"),
