@@ -16,10 +16,18 @@ from workshops.services.workshops import workshop_create
 TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Background tasks run at once, in the test's own transaction: asking for a PDF draws it
+# through the task (and its time-limited child process) before the answer. Tests of the
+# queue itself use the dummy backend (tests/workshops/documents/pdf_queue.py) or run the real
+# database worker.
+TEST_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    settings.TASKS = TEST_TASKS
 
 
 @pytest.fixture
