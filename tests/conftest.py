@@ -3,6 +3,8 @@ and a fast password hasher."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.utils import timezone
 
@@ -28,6 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
     settings.TASKS = TEST_TASKS
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The built-in patterns: transactional tests empty the tables the migration filled."""
+    from django.apps import apps
+
+    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
+    loader.load_builtin_patterns(apps, schema_editor=None)
 
 
 @pytest.fixture

@@ -3,56 +3,17 @@ the database queue (the embedded default) on either database, and RQ on Redis.""
 
 from __future__ import annotations
 
-import importlib
 import os
-import subprocess
-import sys
 from io import BytesIO
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
+from tests.workers import DATABASE_TASKS, run_worker
 from tests.workshops.builders import decide
 from workshops.models import RecordPdf
-
-ROOT = Path(__file__).resolve().parents[3]
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The built-in patterns: transactional tests empty the tables the migration filled."""
-    from django.apps import apps
-
-    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
-    loader.load_builtin_patterns(apps, schema_editor=None)
-
-
-def this_database_url() -> str:
-    """This test database, as DATABASE_URL, for a process of its own."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def run_worker(**env: str) -> subprocess.CompletedProcess:
-    """`manage.py worker` (as `make run` and the deployment guide start it), in a process
-    of its own, until the queue is empty."""
-    return subprocess.run(
-        [sys.executable, "manage.py", "worker", "--batch"],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "DATABASE_URL": this_database_url()} | env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.django_db(transaction=True)
