@@ -131,6 +131,16 @@ class TestRecordPdfQueue:
         assert "Deprecated" in pdf_text(facilitator_client.get(pdf_url(decision)).content)
         assert RecordPdf.objects.count() == 1
 
+    def test_asking_stays_within_its_queries(
+        self, queued, facilitator_client, decision, django_assert_max_num_queries
+    ):
+        # Session, user, decision, the lookup, then the job's row (get_or_create, with its
+        # savepoints); the database queue adds its own row.
+        with django_assert_max_num_queries(11):
+            assert facilitator_client.get(pdf_url(decision)).status_code == 202
+        with django_assert_max_num_queries(4):
+            assert facilitator_client.get(pdf_url(decision)).status_code == 202
+
     def test_it_says_when_the_worker_seems_not_to_run(self, queued, facilitator_client, decision):
         facilitator_client.get(pdf_url(decision))
         assert (
@@ -276,7 +286,11 @@ class TestDraftQueue:
     def test_the_poll_stays_within_its_queries(
         self, queued, facilitator_client, workshop, django_assert_max_num_queries
     ):
-        facilitator_client.get(draft_url(workshop))
+        # The draft's key is what it prints: reading the workshop as the draft would.
+        with django_assert_max_num_queries(20):
+            facilitator_client.get(draft_url(workshop))
+        with django_assert_max_num_queries(14):
+            facilitator_client.get(draft_url(workshop))
         follow = f"{draft_url(workshop)}?drawing={RecordPdf.objects.get().pk}"
         with django_assert_max_num_queries(5):  # session, user, workshop, its team, drawing
             poll = facilitator_client.get(follow, headers={"HX-Request": "true"})
