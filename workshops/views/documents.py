@@ -28,6 +28,7 @@ from workshops.services.pdfs import (
     record_pdf_retry,
     record_pdf_stalled,
 )
+from workshops.views.room_access import live_response
 
 
 def _pdf_response(pdf: bytes, *, name: str) -> HttpResponse:
@@ -64,14 +65,23 @@ def _pdf_answer(
         "back_url": back[0],
         "back_label": back[1],
     }
+    # The poll is a live page's (static/js/live.js): 304 while the state drawn is the same.
+    etag = f"pdf-{pdf.pk}-{context['state']}-{int(context['worker_awaited'])}"
+    context["etag"] = f'"{etag}"'
     template = "workshops/pdf_progress.html"
     status = 202 if context["polling"] else 200
-    response = render(
-        request, f"{template}#pdf-progress" if request.htmx else template, context, status=status
-    )
+
+    def draw() -> HttpResponse:
+        name = f"{template}#pdf-progress" if request.htmx else template
+        return render(request, name, context, status=status)
+
+    if request.htmx:
+        response = live_response(request, etag, draw)
+    else:
+        response = draw()
+        add_never_cache_headers(response)
     # The same address answers a PDF, a page or a panel: no cache may mix them up.
     patch_vary_headers(response, ["HX-Request"])
-    add_never_cache_headers(response)
     return response
 
 

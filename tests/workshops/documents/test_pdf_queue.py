@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_tasks import default_task_backend
 from pypdf import PdfReader
 
@@ -104,11 +105,20 @@ class TestRecordPdfQueue:
         assert 'data-state="drawing"' in fragment
         assert "Drawing the PDF… drawing." in fragment
         assert 'hx-trigger="every 2s"' in fragment
+        # While nothing changes, the poll is a cheap 304 (static/js/live.js sends the ETag).
+        etag = poll["ETag"]
+        assert f'data-etag="{escape(etag)}"' in fragment
+        unchanged = facilitator_client.get(
+            pdf_url(decision), headers={"HX-Request": "true", "If-None-Match": etag}
+        )
+        assert unchanged.status_code == 304
 
         RecordPdf.objects.update(status="queued", started_at=None)  # as the worker found it
         assert work() == ["drawn"]
         with django_assert_max_num_queries(4):
-            poll = facilitator_client.get(pdf_url(decision), headers={"HX-Request": "true"})
+            poll = facilitator_client.get(
+                pdf_url(decision), headers={"HX-Request": "true", "If-None-Match": etag}
+            )
         fragment = poll.content.decode()
         assert poll.status_code == 200
         assert "The PDF is ready." in fragment
