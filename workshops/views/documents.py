@@ -49,17 +49,13 @@ def _pdf_answer(
     """The PDF itself when it is ready (a plain request); otherwise the page that follows its
     drawing (or, polled by htmx, that page's progress panel), which offers the download."""
     if pdf.status == RecordPdf.Status.READY and not request.htmx:
-        return _pdf_response(bytes(pdf.content), name=name)
-    now = timezone.now()
-    stalled = record_pdf_stalled(pdf, now=now)
-    context = {
-        "pdf": pdf,
+        response = _pdf_response(bytes(pdf.content), name=name)
+        # The address serves the record's newest version: check again each time.
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    context = _progress(pdf) | {
         "name": name,
-        "state": "stalled" if stalled else pdf.status,
-        "polling": pdf.is_pending and not stalled,
-        "worker_awaited": pdf.status == RecordPdf.Status.QUEUED
-        and now - pdf.requested_at > WORKER_AWAITED,
-        "time_limit": settings.PDF_DRAW_TIME_LIMIT,
         "download_url": download_url,
         "retry_url": retry_url,
         "back_url": back[0],
@@ -83,6 +79,20 @@ def _pdf_answer(
     # The same address answers a PDF, a page or a panel: no cache may mix them up.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _progress(pdf: RecordPdf) -> dict:
+    """Where the drawing stands, as the page says it."""
+    now = timezone.now()
+    stalled = record_pdf_stalled(pdf, now=now)
+    return {
+        "pdf": pdf,
+        "state": "stalled" if stalled else pdf.status,
+        "polling": pdf.is_pending and not stalled,
+        "worker_awaited": pdf.status == RecordPdf.Status.QUEUED
+        and now - pdf.requested_at > WORKER_AWAITED,
+        "time_limit": settings.PDF_DRAW_TIME_LIMIT,
+    }
 
 
 def _record_pdf_job(request: HttpRequest, decision) -> RecordPdf:
