@@ -39,3 +39,21 @@ def test_the_page_follows_the_drawing_and_offers_the_download(
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.body().startswith(b"%PDF")
     assert page.console_errors == []
+
+
+def test_the_console_follows_its_draft_pdf_in_place(page, live_server, settings, workshop):
+    settings.TASKS = DATABASE_TASKS
+    log_in(page, live_server, workshop.facilitator)
+    page.goto(f"/workshops/{workshop.pk}/")
+    page.get_by_test_id("draft-pdf").click()
+    expect(page.get_by_test_id("pdf-progress")).to_contain_text("Drawing the PDF… queued.")
+
+    done = run_worker()
+    assert done.returncode == 0, done.stdout + done.stderr
+    download = page.get_by_role("link", name="Download the PDF")
+    expect(download).to_be_visible(timeout=15_000)
+    screenshot(page, "console-draft-pdf-ready")
+    assert page.url.endswith(f"/workshops/{workshop.pk}/")  # the console stayed
+    answer = page.request.get(download.get_attribute("href"))
+    assert answer.headers["content-type"] == "application/pdf"
+    assert page.console_errors == []

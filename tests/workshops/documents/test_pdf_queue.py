@@ -265,6 +265,22 @@ class TestDraftQueue:
         assert facilitator_client.get(draft_url(workshop)).content == content
         assert not queued.results
 
+    def test_the_console_follows_the_draft_in_place(self, queued, facilitator_client, workshop):
+        console = facilitator_client.get(
+            reverse("workshops:console", kwargs={"workshop_id": workshop.pk})
+        ).content.decode()
+        assert f'hx-get="{draft_url(workshop)}" hx-target="#draft-pdf"' in console
+        assert f'href="{draft_url(workshop)}"' in console  # and without JavaScript, the page
+        panel = facilitator_client.get(draft_url(workshop), headers={"HX-Request": "true"})
+        assert panel.status_code == 202
+        assert "<html" not in panel.content.decode()
+        assert "Drawing the PDF… queued." in panel.content.decode()
+        work()
+        # Ready: the panel offers the download (asked again, it does not draw again).
+        panel = facilitator_client.get(draft_url(workshop), headers={"HX-Request": "true"})
+        assert "Download the PDF" in panel.content.decode()
+        assert not queued.results
+
     def test_a_changed_workshop_gets_a_fresh_draft(self, queued, facilitator_client, workshop):
         facilitator_client.get(draft_url(workshop))
         work()
