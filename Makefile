@@ -24,11 +24,15 @@ install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
 
 ## run: install, migrate (loads the pattern catalogue), create the demo login, serve on SQLite
+## with the background worker that draws PDFs beside the web server (Ctrl-C stops both)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py ensure_demo_facilitator --site http://$(HOST):$(PORT)
 	$(BIN)/python manage.py loaddemo
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## browser: make sure the system Chromium the browser tests drive is there (installs it as root)

@@ -527,12 +527,36 @@ PAGE_CASES.append(
 
 
 def _stored_pdf(client: Client) -> str:
+    from workshops.documents.pdf import decision_pdf
+
     decision = _demo_member(client)
-    url = reverse("workshops:decision-pdf", kwargs={"decision_id": decision.pk})
-    client.get(url)  # drawn and stored once; the timed downloads draw nothing
-    return url
+    decision_pdf(decision)  # drawn here and stored once; the timed downloads draw nothing
+    return reverse("workshops:decision-pdf", kwargs={"decision_id": decision.pk})
 
 
+def _pdf_poll(client: Client) -> str:
+    """What the page that follows a drawing asks every 2 s while the worker draws."""
+    from django.test import override_settings
+
+    from workshops.documents.pdf import decision_pdf_version
+    from workshops.services.pdfs import record_pdf_request
+
+    decision = _demo_member(client)
+    version = decision_pdf_version(decision)
+    RecordPdf.objects.filter(source_version=version).delete()
+    # Queued where no worker takes it: the timed polls see "queued" every time.
+    with override_settings(TASKS={"default": {"BACKEND": DUMMY_TASK_BACKEND}}):
+        record_pdf_request(source_version=version, decision=decision, by=decision.created_by)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+    return reverse("workshops:decision-pdf", kwargs={"decision_id": decision.pk})
+
+
+DUMMY_TASK_BACKEND = "django_tasks.backends.dummy.DummyBackend"
+PAGE_CASES.append(
+    PageCase(
+        "decision PDF, drawing, htmx poll", "", _pdf_poll, target_ratio=2.0, signed_in_floor=True
+    )
+)
 PAGE_CASES.append(
     PageCase(
         "decision PDF, stored, download", "", _stored_pdf, target_ratio=2.0, signed_in_floor=True

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "parsecgo_site",
     "patterns",
     "workshops",
@@ -144,6 +146,33 @@ else:
             "LOCATION": "parsecgo_cache",
         }
     }
+
+# --- Background work: PDFs are drawn by a worker process, never inside a web request ------
+# Django's tasks API (the django-tasks backport). The database backend needs no other server
+# (`manage.py db_worker` runs the queue); with REDIS_URL set, the queue lives in Redis and
+# `manage.py rqworker --job-class django_tasks_rq.Job default` runs it. TASKS_BACKEND
+# chooses explicitly ("database" or "redis").
+#
+# How long one PDF may take to draw (seconds). The drawing runs in a child process that is
+# stopped at the limit; the page then says the record is too long and what to shorten.
+PDF_DRAW_TIME_LIMIT = env_int("PDF_DRAW_TIME_LIMIT", 120, minimum=1)
+TASKS_BACKEND = env_str("TASKS_BACKEND", "redis" if REDIS_URL else "database")
+if TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "The environment variable TASKS_BACKEND is 'redis' but REDIS_URL is not set."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # RQ's own limit, a minute past ours, only catches a job that hangs outside the drawing.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": PDF_DRAW_TIME_LIMIT + 60}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"The environment variable TASKS_BACKEND must be 'database' or 'redis', not "
+        f"{TASKS_BACKEND!r}."
+    )
 
 # Sessions live in the database and are read through the shared cache (Redis or the
 # database cache): durable, shared by every app server, and cheaper to read per request.

@@ -3,6 +3,8 @@ and a fast password hasher."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.utils import timezone
 
@@ -16,10 +18,27 @@ from workshops.services.workshops import workshop_create
 TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Background tasks run at once, in the test's own transaction: asking for a PDF draws it
+# through the task (and its time-limited child process) before the answer. Tests of the
+# queue itself use the dummy backend (tests/workshops/documents/pdf_queue.py) or run the real
+# database worker.
+TEST_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    settings.TASKS = TEST_TASKS
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The built-in patterns: transactional tests empty the tables the migration filled."""
+    from django.apps import apps
+
+    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
+    loader.load_builtin_patterns(apps, schema_editor=None)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from patterns.models import Consistency, Failure, Granularity, Level, Trigger
 
@@ -522,16 +523,59 @@ class StatusChange(models.Model):
 
 
 class RecordPdf(models.Model):
-    """A decision's PDF, drawn once per version of the record and the print template and
-    kept in the database, so that every app server serves the same bytes without drawing."""
+    """A decision record's PDF (a decision's, or a workshop's draft) for one version of what
+    it shows: the background worker's job while it is queued or drawing, then the bytes every
+    app server serves without drawing, or why the drawing failed."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="pdf")
-    source_version = models.CharField(max_length=80)
-    content = models.BinaryField()
-    drawn_at = models.DateTimeField(auto_now=True)
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DRAWING = "drawing", "Drawing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class FailureKind(models.TextChoices):
+        TOO_LONG = "too_long", "Too long to draw"
+        ERROR = "error", "Could not be drawn"
+
+    # Exactly one of the two: a decision's record, or a workshop's draft.
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="pdfs"
+    )
+    workshop = models.ForeignKey(
+        Workshop, null=True, blank=True, on_delete=models.CASCADE, related_name="draft_pdfs"
+    )
+    # Who asked: a draft is printed "by" them, so each member gets their own.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The drawing's key (parsecgo_site.drawings): the same version is never drawn twice.
+    source_version = models.CharField(max_length=80, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    failure = models.CharField(max_length=16, choices=FailureKind.choices, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(decision__isnull=False, workshop__isnull=True)
+                    | models.Q(decision__isnull=True, workshop__isnull=False)
+                ),
+                name="record_pdf_of_a_decision_or_a_draft",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
 
     def __str__(self) -> str:
-        return f"PDF of {self.decision_id}"
+        subject = f"decision {self.decision_id}" if self.decision_id else "a draft"
+        return f"PDF of {subject} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.DRAWING)
 
 
 # --- what the room contributes: participants' answers, votes, proposed risks, consent -------

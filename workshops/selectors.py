@@ -152,11 +152,24 @@ def team_decision_records(team: Team) -> list[Decision]:
 def decision_stored_pdf(decision: Decision, *, source_version: str) -> bytes | None:
     """The decision's PDF as stored, if it was drawn from `source_version` of the record."""
     content = (
-        RecordPdf.objects.filter(decision=decision, source_version=source_version)
+        RecordPdf.objects.filter(
+            decision=decision, source_version=source_version, status=RecordPdf.Status.READY
+        )
         .values_list("content", flat=True)
         .first()
     )
     return bytes(content) if content is not None else None
+
+
+def record_pdf_of_version(source_version: str) -> RecordPdf | None:
+    """The PDF (or its drawing job) of this version, with its bytes when it is ready. The
+    version is a key the caller computed from an object it was allowed to see."""
+    return RecordPdf.objects.filter(source_version=source_version).first()
+
+
+def draft_pdf_get_for_member(*, user: User, workshop: Workshop, pdf_id: int) -> RecordPdf | None:
+    """A draft PDF this member asked for, of this workshop (which they may see)."""
+    return RecordPdf.objects.filter(pk=pdf_id, workshop=workshop, requested_by=user).first()
 
 
 def users_by_username(usernames: set[str]) -> dict[str, Any]:

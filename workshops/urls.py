@@ -76,9 +76,19 @@ urlpatterns = [
     path("decisions/export.csv", documents.history_csv, name="decision-csv"),
     path("decisions/<int:decision_id>.pdf", documents.record_pdf, name="decision-pdf"),
     path(
+        "decisions/<int:decision_id>/pdf/retry/",
+        documents.record_pdf_retry_view,
+        name="decision-pdf-retry",
+    ),
+    path(
         "workshops/<int:workshop_id>/draft.pdf",
         documents.draft_pdf,
         name="workshop-draft-pdf",
+    ),
+    path(
+        "workshops/<int:workshop_id>/draft-pdf/retry/",
+        documents.draft_pdf_retry_view,
+        name="workshop-draft-pdf-retry",
     ),
     path(
         "decisions/<int:decision_id>/status/",

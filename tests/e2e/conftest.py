@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -47,15 +46,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The built-in patterns: transactional tests empty the tables the migration filled."""
-    from django.apps import apps
-
-    loader = importlib.import_module("patterns.migrations.0002_builtin_patterns")
-    loader.load_builtin_patterns(apps, schema_editor=None)
 
 
 @pytest.fixture

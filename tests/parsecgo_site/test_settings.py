@@ -53,6 +53,9 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT"),
         ({"LOGIN_COOLOFF_MINUTES": "a while"}, "LOGIN_COOLOFF_MINUTES"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
+        ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND"),
+        ({"TASKS_BACKEND": "redis"}, "TASKS_BACKEND"),  # without REDIS_URL
+        ({"PDF_DRAW_TIME_LIMIT": "0"}, "PDF_DRAW_TIME_LIMIT"),
     ],
 )
 def test_it_stops_on_a_bad_value_naming_the_variable(env, variable):
@@ -116,6 +119,28 @@ def test_it_uses_redis_for_the_cache_when_configured():
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        ({}, "django_tasks_db.DatabaseBackend"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "django_tasks_rq.RQBackend"),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6379/0", "TASKS_BACKEND": "database"},
+            "django_tasks_db.DatabaseBackend",
+        ),
+    ],
+)
+def test_it_queues_pdfs_in_the_database_unless_redis_is_configured(env, backend):
+    done = manage(
+        env,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])",
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == backend
 
 
 @pytest.mark.parametrize(

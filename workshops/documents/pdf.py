@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import mimetypes
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from workshops import selectors
 from workshops.assessment import assess_workflow
 from workshops.documents.json import decision_to_json
 from workshops.models import Decision, StatusChange, Workshop
-from workshops.services.decisions import OPEN_STATUSES, record_pdf_store
+from workshops.services.decisions import OPEN_STATUSES
+from workshops.services.pdfs import record_pdf_store
 from workshops.snapshot import compose_decision
 
 # Every resource the print template names starts with this: the fetcher maps it onto the
@@ -114,16 +116,30 @@ def render_hello_pdf() -> bytes:
 
 
 # --- a record's PDF, and a workshop's draft ----------------------------------------------------
+# What each prints is gathered here, in the worker (reads); the drawing itself
+# (render_record_pdf) needs nothing else, so that it can run in a child process that is
+# stopped at the time limit (workshops.tasks).
 
 
-def decision_pdf(decision: Decision) -> bytes:
-    """The stored PDF when it was drawn from this very version of the record (every change
-    to a decision moves its updated_at); otherwise draw it, store it, and serve that."""
-    version = DECISION_PDF.key(decision.pk, decision.updated_at.isoformat())
-    stored = selectors.decision_stored_pdf(decision, source_version=version)
-    if stored is not None:
-        return stored
-    pdf = render_record_pdf(
+@dataclass(frozen=True)
+class PdfInputs:
+    """Everything render_record_pdf draws, read from the database beforehand."""
+
+    context: dict[str, Any]
+    export: dict[str, Any]
+
+    def draw(self) -> bytes:
+        return render_record_pdf(context=self.context, export=self.export)
+
+
+def decision_pdf_version(decision: Decision) -> str:
+    """The stored PDF's key for this very version of the record: every change to a decision
+    moves its updated_at, and a new print template moves the drawing's version."""
+    return DECISION_PDF.key(decision.pk, decision.updated_at.isoformat())
+
+
+def decision_pdf_inputs(decision: Decision) -> PdfInputs:
+    return PdfInputs(
         context={
             "decision": decision,
             "record": decision.snapshot,
@@ -133,12 +149,24 @@ def decision_pdf(decision: Decision) -> bytes:
         },
         export=decision_to_json(decision),
     )
+
+
+def decision_pdf(decision: Decision) -> bytes:
+    """The stored PDF when it was drawn from this very version of the record; otherwise draw
+    it here, store it, and give that. Pages never call this (they queue the drawing for the
+    worker); the bench, the tests and the worker's own drawing do."""
+    version = decision_pdf_version(decision)
+    stored = selectors.decision_stored_pdf(decision, source_version=version)
+    if stored is not None:
+        return stored
+    pdf = decision_pdf_inputs(decision).draw()
     record_pdf_store(decision=decision, source_version=version, content=pdf)
     return pdf
 
 
-def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
-    """The record as it would read if decided now: printable at any phase, marked draft."""
+def draft_decision(*, workshop: Workshop, by) -> Decision:
+    """The record as it would read if decided now: an unsaved decision that the record's
+    template and the export read like a real one."""
     workflows = selectors.workshop_workflows(workshop)
     patterns = catalogue_specs()
     costs = default_monthly_costs()
@@ -146,15 +174,13 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
     for workflow in workflows:
         if default := assess_workflow(workflow, patterns, costs).default_choice:
             chosen[workflow.pk] = default
-    now = timezone.now()
-    # An unsaved decision: the record's template and the export read it like a real one.
-    draft = compose_decision(
+    return compose_decision(
         Decision(
             team=workshop.team,
             workshop=workshop,
             status=Decision.Status.DRAFT,
             created_by=by,
-            created_at=now,
+            created_at=timezone.now(),
         ),
         workshop=workshop,
         workflows=workflows,
@@ -166,14 +192,26 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
         consequences="",
         review_date=timezone.localdate() + timedelta(days=365),
     )
+
+
+def draft_pdf_version(*, workshop: Workshop, by, draft: Decision | None = None) -> str:
+    """The draft PDF's key: what the draft prints (its whole snapshot and outcome), for whom
+    (it is printed by them), so that any change to the workshop gets a fresh draft."""
+    draft = draft or draft_decision(workshop=workshop, by=by)
+    printed = (draft.title, draft.chosen_pattern, draft.supersedes_id, str(draft.review_date))
+    return DECISION_PDF.key("draft", workshop.pk, by.pk, printed, draft.snapshot)
+
+
+def draft_pdf_inputs(*, workshop: Workshop, by, draft: Decision | None = None) -> PdfInputs:
+    draft = draft or draft_decision(workshop=workshop, by=by)
     printed = StatusChange(
         decision=draft,
         to_status=Decision.Status.DRAFT,
         changed_by=by,
-        changed_at=now,
+        changed_at=draft.created_at,
         note="Printed from the workshop console.",
     )
-    return render_record_pdf(
+    return PdfInputs(
         context={
             "decision": draft,
             "record": draft.snapshot,
@@ -183,3 +221,8 @@ def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
         },
         export=decision_to_json(draft, changes=[printed]),
     )
+
+
+def workshop_draft_pdf(*, workshop: Workshop, by) -> bytes:
+    """The record as it would read if decided now: printable at any phase, marked draft."""
+    return draft_pdf_inputs(workshop=workshop, by=by).draw()

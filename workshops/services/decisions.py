@@ -16,7 +16,6 @@ from workshops.documents.json import ChangeRecord, export_fingerprint, parse_exp
 from workshops.models import (
     Decision,
     DecisionChoice,
-    RecordPdf,
     StatusChange,
     Team,
     Workshop,
@@ -338,12 +337,3 @@ def _attributed(change: ChangeRecord) -> str:
     lead = f"Recorded by {change.by}, who has no account here."
     note = f"{lead} {change.note}" if change.note else lead
     return _fit(note, MAX_CHANGE_NOTE)
-
-
-@transaction.atomic
-def record_pdf_store(*, decision: Decision, source_version: str, content: bytes) -> RecordPdf:
-    """Keep the PDF drawn from `source_version` of the record, in place of an older one."""
-    stored, _ = RecordPdf.objects.update_or_create(
-        decision=decision, defaults={"source_version": source_version, "content": content}
-    )
-    return stored
