@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
@@ -27,7 +27,7 @@ from tests.patterns.test_views import STREAMING_QUERY
 from tests.workshops.builders import decide
 from tests.workshops.room import Member, join
 from tests.workshops.views.test_autosave import phase_url, requirements
-from workshops.models import Participant, Workflow, Workshop
+from workshops.models import Participant, RecordPdf, Workflow, Workshop
 from workshops.services import room as room_services
 from workshops.services.workshops import participant_remove, phase_go
 
@@ -38,6 +38,8 @@ VNU_JAR = Path(
     os.environ.get("VNU_JAR") or ROOT / ".ci/node/node_modules/vnu-jar/build/dist/vnu.jar"
 )
 HTMX = {"HX-Request": "true"}
+# A queue that keeps what is enqueued and runs nothing: the PDF pages stay on "drawing".
+HELD_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # A fragment is checked in the body of a page of its own; its headings continue the page it
 # is swapped into, so that it lacks a heading of level 1 is no finding.
 FRAGMENT_PAGE = (
@@ -180,6 +182,23 @@ def decision_pages(pages: Pages, client: Client, scene: Scenario) -> None:
     superseded = url("decision-detail", decision_id=scene.superseded.pk)
     pages.get(client, "superseded decision record", superseded)
     pages.get(client, "decided workshop console", console_url(scene.accepted.workshop))
+
+
+def pdf_pages(pages: Pages, client: Client, scene: Scenario) -> None:
+    """The page that follows a PDF's drawing: queued (a queue that runs nothing), its poll,
+    and a drawing that failed for being too long."""
+    record = url("decision-pdf", decision_id=scene.accepted.pk)
+    draft = url("workshop-draft-pdf", workshop_id=scene.workshop.pk)
+    with override_settings(TASKS=HELD_TASKS):
+        drawn = pages.get(client, "PDF being drawn (queued)", record, status=202)
+        assert "Drawing the PDF" in drawn
+        pages.fragment(client, "PDF being drawn: its poll", record, status=202)
+        pages.get(client, "draft PDF being drawn", draft, status=202)
+        RecordPdf.objects.filter(decision=scene.accepted).update(
+            status=RecordPdf.Status.FAILED, failure=RecordPdf.FailureKind.TOO_LONG
+        )
+        drawn = pages.get(client, "PDF that failed", record, status=200)
+        assert "Try again" in drawn
 
 
 def console_pages(pages: Pages, client: Client, workshop: Workshop, label: str) -> None:
@@ -356,6 +375,7 @@ def draw_every_page() -> Pages:
     catalogue_pages(pages, member)
     team_pages(pages, member, scene)
     decision_pages(pages, member, scene)
+    pdf_pages(pages, member, scene)
     single = workshop_filled(team=scene.team, by=scene.user)
     join_pages(pages, single)
     console_pages(pages, member, single, "single")
