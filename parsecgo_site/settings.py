@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "csp",
     "axes",
+    # Only for the static files and templates of the API docs page (Swagger UI, no CDN).
+    "ninja",
     "parsecgo_site",
     "patterns",
     "workshops",

@@ -11,7 +11,7 @@ from tests.factories import PatternFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("api-match")
+URL = reverse("api:match")
 ORDER_PLACED = {
     "trigger": "event",
     "granularity": "record",
