@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
+from patterns.api import match_request_body
 from patterns.api import router as match_router
+from patterns.selectors import catalogue_specs
 from workshops.api import router as decisions_router
 
 DESCRIPTION = """\
@@ -18,7 +22,21 @@ personal token made on the **API tokens** page (the user menu), sent as
 `{"errors": {"field": ["message"]}}`.
 """
 
-api = NinjaAPI(
+
+class SiteAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> dict[str, Any]:
+        schema = super().get_openapi_schema(**kwargs)
+        # The patterns /api/match knows are the catalogue's as the schema is read.
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("operationId") == "patterns_api_match":
+                    operation["requestBody"] = match_request_body(
+                        known_patterns=[spec.slug for spec in catalogue_specs()]
+                    )
+        return schema
+
+
+api = SiteAPI(
     title="Parsecgo Workshop API",
     version="1",
     description=DESCRIPTION,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -92,10 +93,14 @@ class FieldErrors(Schema):
     errors: dict[str, list[str]]
 
 
-def _request_body() -> dict[str, Any]:
+def match_request_body(*, known_patterns: Sequence[str] = ()) -> dict[str, Any]:
+    """The published request body: MatchInput, with `chosen` limited to the catalogue's slugs
+    when they are known (the catalogue lives in the database and can grow)."""
     # The body is read by patterns.wire, which `manage.py match` shares and whose messages
     # name each field; the schema publishes the same rules for clients and their tools.
     schema = MatchInput.model_json_schema()
+    if known_patterns:
+        schema["properties"]["chosen"]["anyOf"][0]["enum"] = sorted(known_patterns)
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
@@ -104,7 +109,7 @@ def _request_body() -> dict[str, Any]:
     response={200: MatchOutput, 400: FieldErrors},
     url_name="match",
     summary="Rank the catalogue's patterns for one workflow",
-    openapi_extra={"requestBody": _request_body()},
+    openapi_extra={"requestBody": match_request_body()},
 )
 def match(request: HttpRequest):
     """The ranking, the recommendation and the pitfalls, as `manage.py match` prints them.

@@ -6,6 +6,7 @@ token sees the decisions of the person's teams, and anything else is 404.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -30,6 +31,10 @@ MAX_PAGE_SIZE = 100
 # Ids and page numbers are bounded so that no database is asked about a number it cannot hold.
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# JSON Schema has no range for a date: the years the filters take (1900 to 2999) as a pattern.
+FILTER_DAY_PATTERN = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+assert (EARLIEST_FILTER_DATE.year, LATEST_FILTER_DATE.year) == (1900, 2999)
 UNLISTED_FIELDS = ("snapshot", "search_text", "rationale", "consequences")
 
 Status = Literal[tuple(Decision.Status.values)]  # type: ignore[valid-type]
@@ -56,6 +61,17 @@ AUTH = [TokenAuth(), SessionAuth(csrf=True)]
 # --- input ---------------------------------------------------------------------------------
 
 
+def _day(*, alias: str, description: str) -> Any:
+    return Field(
+        None,
+        alias=alias,
+        ge=EARLIEST_FILTER_DATE,
+        le=LATEST_FILTER_DATE,
+        description=f"{description} YYYY-MM-DD, from 1900 to 2999.",
+        json_schema_extra={"pattern": FILTER_DAY_PATTERN},
+    )
+
+
 class DecisionQuery(Schema):
     """The history page's filters, by the names its address bar shows."""
 
@@ -75,16 +91,22 @@ class DecisionQuery(Schema):
     )
     status: Status | None = None
     team: int | None = Field(None, ge=1, le=MAX_ID, description="One of your teams' ids.")
-    recorded_from: date | None = Field(
-        None, alias="from", ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE
-    )
-    recorded_to: date | None = Field(
-        None, alias="to", ge=EARLIEST_FILTER_DATE, le=LATEST_FILTER_DATE
+    recorded_from: date | None = _day(alias="from", description="Recorded on or after this day.")
+    recorded_to: date | None = _day(
+        alias="to", description="Recorded on or before this day, not before “from”."
     )
     review_due: bool = Field(False, description="Accepted decisions whose review date is past.")
     sort: Sort = DEFAULT_SORT
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+    @field_validator("recorded_from", "recorded_to", mode="before")
+    @classmethod
+    def _a_calendar_day(cls, value: Any) -> Any:
+        # As the date field writes it, 2026-05-01: not a number of seconds since 1970.
+        if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+            raise ValueError("expected a day as YYYY-MM-DD")
+        return value
 
     @field_validator("recorded_to")
     @classmethod
@@ -199,7 +221,7 @@ def decision_list(request: HttpRequest, query: Query[DecisionQuery]):
 
 @router.get(
     "/decisions/{decision_id}",
-    response={200: DecisionDetailOut, 401: Detail, 404: Detail},
+    response={200: DecisionDetailOut, 400: FieldErrors, 401: Detail, 404: Detail},
     auth=AUTH,
     url_name="decision-detail",
     by_alias=True,  # the timeline's "from" and "to", as in the JSON export

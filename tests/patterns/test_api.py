@@ -100,6 +100,13 @@ def test_it_answers_400_naming_the_bad_field(client, body, field, fragment):
     assert any(fragment in message for message in errors[field])
 
 
+def test_it_takes_a_whole_number_written_with_a_decimal_point(client):
+    # JSON Schema's "integer", which the published schema says, counts 12.0 as whole.
+    with_point = post(client, {**ORDER_PLACED, "consumers": 12.0})
+    assert with_point.status_code == 200
+    assert with_point.json() == post(client, {**ORDER_PLACED, "consumers": 12}).json()
+
+
 def test_it_names_every_missing_field(client):
     response = post(client, {})
     assert response.status_code == 400
