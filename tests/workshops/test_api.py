@@ -3,6 +3,7 @@ under the pages' access rules, with a session or a personal token."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from tests.workshops.builders import bulk_decisions, decide
 from tests.workshops.hybrids import decide_hybrid, split_into_hybrid
-from workshops.api import PAGE_SIZE
+from workshops.api import FILTER_DAY_PATTERN, PAGE_SIZE
+from workshops.forms import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
 from workshops.services.tokens import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +190,15 @@ def test_it_answers_400_naming_the_bad_filter(facilitator_client, team, params, 
     errors = response.json()["errors"]
     assert field in errors, errors
     assert any(fragment in message for message in errors[field]), errors
+
+
+def test_it_publishes_the_years_the_date_filters_take():
+    def published(day) -> bool:
+        return re.fullmatch(FILTER_DAY_PATTERN, day.isoformat()) is not None
+
+    assert published(EARLIEST_FILTER_DATE) and published(LATEST_FILTER_DATE)
+    assert not published(EARLIEST_FILTER_DATE - timedelta(days=1))
+    assert not published(LATEST_FILTER_DATE + timedelta(days=1))
 
 
 def test_it_answers_400_to_a_decision_id_past_what_a_database_holds(facilitator_client):
