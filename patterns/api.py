@@ -33,10 +33,23 @@ CouplingValue = Literal[COUPLINGS]  # type: ignore[valid-type]
 Regime = Annotated[str, Field(min_length=1, max_length=MAX_COMPLIANCE_LENGTH, pattern=r"\S")]
 
 
+# "Order placed" from the framework's e-commerce example: the example the schema publishes.
+EXAMPLE_WORKFLOW: dict[str, Any] = {
+    "trigger": "event",
+    "granularity": "record",
+    "consistency": "eventual",
+    "failure": "dead_letter",
+    "max_latency_seconds": 60,
+    "volume_per_day": 200000,
+}
+
+
 class MatchInput(Schema):
     """One workflow: its profile on the four dimensions and what else the engine weighs."""
 
-    model_config = ConfigDict(extra="forbid", title="MatchInput")
+    model_config = ConfigDict(
+        extra="forbid", title="MatchInput", json_schema_extra={"examples": [EXAMPLE_WORKFLOW]}
+    )
 
     trigger: Trigger
     granularity: Granularity

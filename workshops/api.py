@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any, Literal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from parsecgo_site.drawings import DECISIONS_API_PAGE
 from patterns.api import FieldErrors
 from workshops import selectors
 from workshops.forms import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
@@ -200,8 +203,23 @@ class Detail(Schema):
     summary="Your teams' decisions, filtered as on the history page",
 )
 def decision_list(request: HttpRequest, query: Query[DecisionQuery]):
+    teams = list(selectors.teams_of(request.auth))
+    today = timezone.localdate()
+    # Sorting a long history for every request costs more than the rest of the answer: a
+    # page is drawn once per state of the teams' decisions, as the history page is.
+    body = DECISIONS_API_PAGE.html(
+        query.model_dump(mode="json"),
+        [(team.pk, team.decisions_version) for team in teams],
+        today.isoformat(),
+        request.build_absolute_uri(request.path),
+        draw=lambda: _draw_page(request, query, today=today),
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _draw_page(request: HttpRequest, query: DecisionQuery, *, today: date) -> str:
     decisions = selectors.decisions_filtered(
-        selectors.decisions_visible_to(request.auth), query.filters(), today=timezone.localdate()
+        selectors.decisions_visible_to(request.auth), query.filters(), today=today
     )
     count = decisions.count()
     start = (query.page - 1) * query.page_size
@@ -209,14 +227,20 @@ def decision_list(request: HttpRequest, query: Query[DecisionQuery]):
         start : start + query.page_size
     ]
     pages = max(1, -(-count // query.page_size))
-    return {
-        "count": count,
-        "page": query.page,
-        "pages": pages,
-        "next": _page_url(request, query.page + 1) if query.page < pages else None,
-        "previous": _page_url(request, min(query.page - 1, pages)) if query.page > 1 else None,
-        "items": [_summary(request, d, parts=d.parts) for d in rows],
-    }
+    page = DecisionPage.model_validate(
+        {
+            "count": count,
+            "page": query.page,
+            "pages": pages,
+            "next": _page_url(request, query, query.page + 1) if query.page < pages else None,
+            "previous": (
+                _page_url(request, query, min(query.page - 1, pages)) if query.page > 1 else None
+            ),
+            "items": [_summary(request, d, parts=d.parts) for d in rows],
+        }
+    )
+    # As django-ninja writes an answer it validated itself.
+    return JSONRenderer().render(request, page.model_dump(), response_status=200)
 
 
 @router.get(
@@ -270,7 +294,8 @@ def _change(change: StatusChange) -> dict:
     }
 
 
-def _page_url(request: HttpRequest, number: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+def _page_url(request: HttpRequest, query: DecisionQuery, number: int) -> str:
+    """The same query on another page: the filters given, by the names the schema publishes."""
+    params = query.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    params["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")

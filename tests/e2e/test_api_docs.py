@@ -8,18 +8,10 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from patterns.api import EXAMPLE_WORKFLOW
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-WORKFLOW = {
-    "trigger": "event",
-    "granularity": "record",
-    "consistency": "eventual",
-    "failure": "dead_letter",
-    "max_latency_seconds": 60,
-    "volume_per_day": 200000,
-}
 
 
 def test_the_docs_page_lists_the_operations_and_runs_a_match(page, live_server):
@@ -32,7 +24,7 @@ def test_the_docs_page_lists_the_operations_and_runs_a_match(page, live_server):
 
     page.locator(".opblock-summary-path", has_text="/api/match").click()
     page.get_by_role("button", name="Try it out").click()
-    page.locator("textarea.body-param__text").fill(json.dumps(WORKFLOW))
+    page.locator("textarea.body-param__text").fill(json.dumps(EXAMPLE_WORKFLOW))
     page.get_by_role("button", name="Execute").click()
     answer = page.locator(".live-responses-table tr.response .response-col_description")
     expect(answer.first).to_contain_text('"recommended": "choreography"')

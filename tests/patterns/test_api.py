@@ -7,19 +7,13 @@ import json
 import pytest
 from django.urls import reverse
 
+from patterns.api import EXAMPLE_WORKFLOW
 from tests.factories import PatternFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("api:match")
-ORDER_PLACED = {
-    "trigger": "event",
-    "granularity": "record",
-    "consistency": "eventual",
-    "failure": "dead_letter",
-    "max_latency_seconds": 60,
-    "volume_per_day": 200000,
-}
+ORDER_PLACED = EXAMPLE_WORKFLOW  # "order placed", the example the schema publishes
 
 
 def post(client, body):

@@ -14,6 +14,7 @@ from tests.workshops.builders import bulk_decisions, decide
 from tests.workshops.hybrids import decide_hybrid, split_into_hybrid
 from workshops.api import FILTER_DAY_PATTERN, PAGE_SIZE
 from workshops.forms import EARLIEST_FILTER_DATE, LATEST_FILTER_DATE
+from workshops.services.decisions import decision_transition
 from workshops.services.tokens import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
@@ -236,13 +237,49 @@ def test_it_costs_the_same_queries_for_3_or_30_decisions(
 ):
     _token, secret = api_token_create(user=facilitator, name="CI")
     bulk_decisions(team, facilitator, 3)
-    # The token with its user, the count, the page of rows with their teams, their parts.
-    with django_assert_max_num_queries(5) as small:
+    # Drawn: the token with its user, noting its use, my teams, the cache look-up, the count,
+    # the page of rows with their teams, their parts, then storing the page in the database
+    # cache (a count, a savepoint, a look-up, the insert, the release).
+    with django_assert_max_num_queries(12) as small:
         response = client.get(LIST_URL, filters, headers=bearer(secret))
         assert len(titles(response)) == 3
     bulk_decisions(second_team, facilitator, 27, prefix="More decision")
     with django_assert_max_num_queries(len(small)):
         assert len(titles(client.get(LIST_URL, filters, headers=bearer(secret)))) == PAGE_SIZE
+    # Asked again unchanged: the token with its user, my teams, the page as drawn.
+    with django_assert_max_num_queries(3):
+        assert len(titles(client.get(LIST_URL, filters, headers=bearer(secret)))) == PAGE_SIZE
+
+
+def test_it_answers_a_change_at_once_though_pages_are_drawn_once(
+    facilitator_client, team, facilitator, teammate
+):
+    decision = decide(team, facilitator, "Nightly inventory sync")
+    assert facilitator_client.get(LIST_URL).json()["items"][0]["status"] == "accepted"
+    decision_transition(decision=decision, to_status="deprecated", by=teammate, note="Old.")
+    assert facilitator_client.get(LIST_URL).json()["items"][0]["status"] == "deprecated"
+    decide(team, teammate, "Order events to billing", status="draft")
+    assert titles(facilitator_client.get(LIST_URL)) == [
+        "Order events to billing",
+        "Nightly inventory sync",
+    ]
+
+
+def test_it_never_answers_one_persons_page_to_another(
+    facilitator_client, client, team, facilitator, outsider, other_team
+):
+    decide(team, facilitator, "Nightly inventory sync")
+    decide(other_team, outsider, "Card settlement files")
+    assert titles(facilitator_client.get(LIST_URL)) == ["Nightly inventory sync"]
+    client.force_login(outsider)
+    assert titles(client.get(LIST_URL)) == ["Card settlement files"]
+
+
+def test_its_links_name_the_host_asked(facilitator_client, team, facilitator):
+    decide(team, facilitator, "Nightly inventory sync")
+    here = facilitator_client.get(LIST_URL).json()["items"][0]["url"]
+    there = facilitator_client.get(LIST_URL, HTTP_HOST="localhost").json()["items"][0]["url"]
+    assert here.startswith("http://testserver/") and there.startswith("http://localhost/")
 
 
 # --- one decision ----------------------------------------------------------------------------
