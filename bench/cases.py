@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import secrets
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from bench.forms import FormData, form_as_posted, swapped_in_value
 from bench.timing import Request, RequestFailed, get
+from patterns.api import EXAMPLE_WORKFLOW
 from patterns.evaluation import evaluate
 from patterns.forms import QuickMatchForm
 from patterns.matching import DIMENSION_VALUES, LEVELS, Profile, Requirements, match
@@ -29,6 +31,7 @@ from tests.factories import PatternFactory, UserFactory
 from workshops.models import Decision, DecisionChoice, RecordPdf, Team, Workshop
 from workshops.services.decisions import decision_revisit, team_decisions_changed
 from workshops.services.teams import team_create
+from workshops.services.tokens import api_token_create
 from workshops.services.workflows import workflow_split
 from workshops.services.workshops import phase_go, workshop_start
 
@@ -348,6 +351,37 @@ PAGE_CASES.append(
         target_ratio=5.0,
         signed_in_floor=True,
     )
+)
+
+
+def _decisions_api(client: Client) -> None:
+    # A script's request: a personal token, no session (the token goes with the member).
+    _token, secret = api_token_create(user=decision_history_ensure(), name="bench")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+
+
+# A workflow whose team leans to streaming: the ranking and a pitfall check.
+API_MATCH_BODY = json.dumps({**EXAMPLE_WORKFLOW, "chosen": "streaming"})
+
+
+def _post_match(client: Client, path: str) -> HttpResponse:
+    return client.post(path, data=API_MATCH_BODY, content_type="application/json")
+
+
+PAGE_CASES.extend(
+    [
+        PageCase(
+            "/api/decisions 10,000 decisions, token",
+            "/api/decisions",
+            _decisions_api,
+        ),
+        PageCase(
+            "/api/decisions?q=…&status=…, token",
+            "/api/decisions?q=decision&status=accepted&sort=review",
+            _decisions_api,
+        ),
+        PageCase("POST /api/match", "/api/match", request=_post_match),
+    ]
 )
 
 

@@ -26,6 +26,8 @@ def _layout_links(script_prefix: str) -> dict[str, str]:
         "decisions": reverse("workshops:decision-list"),
         "teams": reverse("workshops:team-list"),
         "new_workshop": reverse("workshops:workshop-create"),
+        "api_tokens": reverse("workshops:api-tokens"),
+        "api_docs": reverse("api:openapi-view"),
         "bootstrap_css": static("bootstrap/css/bootstrap.min.css"),
         "app_css": static("css/parsecgo.css"),
         "console_js": static("js/console.js"),

@@ -83,9 +83,19 @@ DECISION_RECORD = Drawing("decision-record", template_version=8, timeout=7 * 24 
 # "due for review" marks move with it).
 DECISION_LIST = Drawing("decision-list", template_version=3)
 
+# A page of /api/decisions, as JSON. State: the validated query, each of the user's teams with
+# its `decisions_version` (as for the history list), the day (review_due moves with it) and
+# the address the links in it start with (scheme, host, path).
+DECISIONS_API_PAGE = Drawing("decisions-api-page", template_version=1)
 # A decision record's PDF. State: the decision's id and `updated_at`, as for its page. PDFs
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each
 # decision has one, so they must not age out. Its key is the stored PDF's source version.
 DECISION_PDF = Drawing("decision-pdf", template_version=7)
 
-DRAWINGS: tuple[Drawing, ...] = (CATALOGUE_TABLE, DECISION_RECORD, DECISION_LIST, DECISION_PDF)
+DRAWINGS: tuple[Drawing, ...] = (
+    CATALOGUE_TABLE,
+    DECISION_RECORD,
+    DECISION_LIST,
+    DECISIONS_API_PAGE,
+    DECISION_PDF,
+)

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Only for the static files and templates of the API docs page (Swagger UI, no CDN).
+    "ninja",
     "parsecgo_site",
     "patterns",
     "workshops",

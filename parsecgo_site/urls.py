@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from parsecgo_site import views as site_views
+from parsecgo_site.api import api
 from patterns import views as pattern_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("patterns/", include("patterns.urls")),
     path("", include("workshops.urls")),
     path("guide/", pattern_views.guide, name="guide"),
-    path("api/match", pattern_views.api_match, name="api-match"),
+    # /api/match, /api/decisions..., the schema at /api/openapi.json, its docs at /api/docs
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,19 +1,17 @@
-"""Pages of the pattern catalogue, the guide, the quick match and the matching API."""
+"""Pages of the pattern catalogue, the guide and the quick match (the API: patterns.api)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from parsecgo_site.drawings import CATALOGUE_TABLE
 from patterns import selectors
 from patterns.evaluation import evaluate
 from patterns.forms import DEFAULTS, QuickMatchForm
 from patterns.matching import DIMENSIONS
-from patterns.wire import InvalidInput, loads, parse_request, result_to_json
 
 
 @require_GET
@@ -60,15 +58,3 @@ def match_page(request: HttpRequest) -> HttpResponse:
             "pattern_count": len(specs),
         },
     )
-
-
-@csrf_exempt  # a pure computation over public data: no cookie-borne state to protect
-@require_POST
-def api_match(request: HttpRequest) -> JsonResponse:
-    specs = selectors.catalogue_specs()
-    try:
-        match_request = parse_request(loads(request.body), known_patterns=[s.slug for s in specs])
-    except InvalidInput as invalid:
-        return JsonResponse({"errors": invalid.errors}, status=400)
-    evaluation = evaluate(match_request.requirements, specs, chosen=match_request.chosen)
-    return JsonResponse(result_to_json(evaluation.result, evaluation.pitfalls))

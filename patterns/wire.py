@@ -229,6 +229,9 @@ def _boolean(name: str, value: Any) -> bool:
 
 
 def _whole_number(name: str, value: Any) -> int:
+    # JSON (and JSON Schema's "integer") does not tell 3 from 3.0: both are whole numbers.
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"expected a whole number, got {json_kind(value)}")
     if value < 0:

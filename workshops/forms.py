@@ -978,3 +978,15 @@ class ConsentForm(forms.Form):
         if cleaned.get("answer") == Consent.Answer.OBJECT and not cleaned.get("reason"):
             self.add_error("reason", "Say why you object, so that the group can answer it.")
         return cleaned
+
+
+# --- personal API tokens -------------------------------------------------------------------
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What it is for, e.g. “ADR sync in CI”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

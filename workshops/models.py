@@ -704,3 +704,29 @@ class JoinThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.failures}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (Authorization: Bearer ...). Only a hash of the secret
+    is kept: the person sees the token once, when it is created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    # The first characters of the token, shown in the list so that people can tell theirs apart.
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

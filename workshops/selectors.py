@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from workshops.models import (
+    ApiToken,
     Consent,
     Decision,
     DecisionChoice,
@@ -49,6 +50,26 @@ def team_get_for_member(*, user: User, team_id: int) -> Team:
 
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.memberships.select_related("user").order_by("user__username")
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_get_for_owner(*, user: User, token_id: int) -> ApiToken:
+    """The token, or 404 for anyone but its owner."""
+    return get_object_or_404(api_tokens_of(user), pk=token_id)
+
+
+def api_token_active(key_hash: str) -> ApiToken | None:
+    """The unrevoked token with this hash, with its user, if that user may still sign in."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
 
 
 def workshops_visible_to(user: User) -> QuerySet[Workshop]:

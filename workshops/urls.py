@@ -14,6 +14,7 @@ from workshops.views import (
     phases,
     room,
     teams,
+    tokens,
 )
 
 app_name = "workshops"
@@ -69,6 +70,8 @@ urlpatterns = [
         name="pitfall-to-risk",
     ),
     path("workshops/<int:workshop_id>/decide/", decisions.decide, name="decide"),
+    path("account/tokens/", tokens.token_list, name="api-tokens"),
+    path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="api-token-revoke"),
     path("decisions/", history.decision_list, name="decision-list"),
     path("decisions/<int:decision_id>/", decisions.decision_detail, name="decision-detail"),
     path("decisions/<int:decision_id>.json", documents.record_json, name="decision-json"),

@@ -114,6 +114,7 @@ def member_stops(scene: Scenario) -> list[Stop]:
             shows=".alert-warning .alert-link",
         ),
         Stop("history", "/decisions/", shows="[data-testid=decisions]"),
+        Stop("API tokens", "/account/tokens/", shows="[data-testid=tokens]"),
     ]
 
 

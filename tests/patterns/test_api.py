@@ -7,19 +7,13 @@ import json
 import pytest
 from django.urls import reverse
 
+from patterns.api import EXAMPLE_WORKFLOW
 from tests.factories import PatternFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("api-match")
-ORDER_PLACED = {
-    "trigger": "event",
-    "granularity": "record",
-    "consistency": "eventual",
-    "failure": "dead_letter",
-    "max_latency_seconds": 60,
-    "volume_per_day": 200000,
-}
+URL = reverse("api:match")
+ORDER_PLACED = EXAMPLE_WORKFLOW  # "order placed", the example the schema publishes
 
 
 def post(client, body):
@@ -98,6 +92,13 @@ def test_it_answers_400_naming_the_bad_field(client, body, field, fragment):
     errors = response.json()["errors"]
     assert field in errors
     assert any(fragment in message for message in errors[field])
+
+
+def test_it_takes_a_whole_number_written_with_a_decimal_point(client):
+    # JSON Schema's "integer", which the published schema says, counts 12.0 as whole.
+    with_point = post(client, {**ORDER_PLACED, "consumers": 12.0})
+    assert with_point.status_code == 200
+    assert with_point.json() == post(client, {**ORDER_PLACED, "consumers": 12}).json()
 
 
 def test_it_names_every_missing_field(client):

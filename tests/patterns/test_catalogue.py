@@ -83,7 +83,7 @@ def test_an_admin_adds_a_pattern_that_the_engine_then_recommends(client, staff_u
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     answer = client.post(
-        reverse("api-match"),
+        reverse("api:match"),
         data=json.dumps(
             {
                 "trigger": "event",

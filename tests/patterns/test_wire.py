@@ -211,9 +211,15 @@ def test_it_refuses_anything_but_true_or_false_where_a_boolean_is_expected(field
     assert "true or false" in errors[field][0]
 
 
-@pytest.mark.parametrize("value", [2.5, 2.0, -1])
+@pytest.mark.parametrize("value", [2.5, -1, -1.0, float("inf")])
 def test_it_refuses_consumers_that_are_not_a_whole_number_of_zero_or_more(value):
     assert list(errors_for({**MINIMAL, "consumers": value})) == ["consumers"]
+
+
+def test_it_takes_consumers_written_with_a_decimal_point_as_a_whole_number():
+    # JSON does not tell 2 from 2.0, nor does the published schema's "integer".
+    consumers = parse({**MINIMAL, "consumers": 2.0}).requirements.consumers
+    assert consumers == 2 and isinstance(consumers, int)
 
 
 def test_it_refuses_a_chosen_pattern_that_is_not_in_the_catalogue():

@@ -16,7 +16,7 @@ def number_decisions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workshops", "0011_record_pdf_jobs")]
+    dependencies = [("workshops", "0012_api_token")]
 
     operations = [
         migrations.AddField(
