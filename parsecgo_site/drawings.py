@@ -86,6 +86,6 @@ DECISION_LIST = Drawing("decision-list", template_version=3)
 # A decision record's PDF. State: the decision's id and `updated_at`, as for its page. PDFs
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each
 # decision has one, so they must not age out. Its key is the stored PDF's source version.
-DECISION_PDF = Drawing("decision-pdf", template_version=7)
+DECISION_PDF = Drawing("decision-pdf", template_version=8)
 
 DRAWINGS: tuple[Drawing, ...] = (CATALOGUE_TABLE, DECISION_RECORD, DECISION_LIST, DECISION_PDF)

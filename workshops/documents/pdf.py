@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 import mimetypes
+import re
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -38,6 +39,20 @@ MAX_DATA_URL_LENGTH = 32 * 1024
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
 ATTACHMENT_NAME = "decision.json"
 UNDECIDED = "(not decided yet)"  # the draft PDF's reasons
+
+# WeasyPrint breaks a word too long for its line by laying out everything after it in the
+# text box again, line after line: 7 fields of 3,000 characters without a space took a
+# minute. A zero-width space every BREAK_EVERY characters of such a run (one of LONG_RUN or
+# more, longer than any word) gives Pango a break opportunity there, so that each line lays
+# out about a line's worth of text. It draws nothing and text extraction leaves it out; the
+# page's HTML never gets it.
+LONG_RUN = 40
+BREAK_EVERY = 24
+ZERO_WIDTH_SPACE = "\u200b"
+_TAG = re.compile(r"(<[^>]*>)")
+_CHARACTER = r"&#?\w++;|[^\s<&]"  # an entity such as &amp; is one character
+_LONG_RUN = re.compile(rf"(?:{_CHARACTER}){{{LONG_RUN},}}")
+_PIECE = re.compile(rf"(?:{_CHARACTER}){{1,{BREAK_EVERY}}}")
 
 
 class RefusedFetch(ValueError):
@@ -94,7 +109,7 @@ def render_record_pdf(
     """The record drawn by templates/workshops/pdf/record.html, with the decision's JSON
     export attached, so that the file alone can be imported again."""
     fetcher = fetcher or StaticOnlyFetcher()
-    html = render_to_string("workshops/pdf/record.html", context)
+    html = breakable_html(render_to_string("workshops/pdf/record.html", context))
     attachment = Attachment(
         string=json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8"),
         name=ATTACHMENT_NAME,
@@ -105,6 +120,22 @@ def render_record_pdf(
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).write_pdf(
         attachments=[attachment], pdf_forms=False
     )
+
+
+def breakable_html(html: str) -> str:
+    """`html` with a zero-width space after every BREAK_EVERY characters of a run without
+    spaces in the text of its body; tags, attributes and the head are left as they are."""
+    head, marker, body = html.partition("<body")
+    if not marker:
+        return html
+    parts = _TAG.split(body)
+    # Even parts are text between tags, odd ones the tags themselves.
+    parts[::2] = [_LONG_RUN.sub(_breakable_run, text) for text in parts[::2]]
+    return head + marker + "".join(parts)
+
+
+def _breakable_run(run: re.Match[str]) -> str:
+    return ZERO_WIDTH_SPACE.join(_PIECE.findall(run.group()))
 
 
 def render_hello_pdf() -> bytes:
