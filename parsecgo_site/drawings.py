@@ -76,7 +76,7 @@ CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1, kept_in_process
 
 # A decision record's page body. State: the decision's id and `updated_at`, which every
 # change moves: a status change, being superseded, gaining a successor.
-DECISION_RECORD = Drawing("decision-record", template_version=8, timeout=7 * 24 * 3600)
+DECISION_RECORD = Drawing("decision-record", template_version=9, timeout=7 * 24 * 3600)
 
 # The history list. State: the query, each of the user's teams with its `decisions_version`
 # (every write to a team's decisions moves it), the catalogue's version, and the day (the
