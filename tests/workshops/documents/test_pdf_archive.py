@@ -94,6 +94,42 @@ class TestRecord:
         assert exported["snapshot"] == decision.snapshot
 
 
+def structure_elements(content: bytes) -> list:
+    """Every element of the structure tree, in document order."""
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if "/S" in node:
+                found.append(node)
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(catalog(content)["/StructTreeRoot"])
+    return found
+
+
+class TestStructure:
+    def test_headings_tables_and_the_chart_are_tagged_for_a_screen_reader(self, decision):
+        elements = structure_elements(pdf_module.decision_pdf(decision))
+        roles = [element["/S"] for element in elements]
+        assert roles.count("/H1") == 1
+        assert roles.count("/H2") >= 10
+        assert "/H4" not in roles  # nothing skips a level on a single workflow's record
+        figures = [element for element in elements if element["/S"] == "/Figure"]
+        assert [str(figure["/Alt"]) for figure in figures] == [
+            "How 3 integration patterns fit this workflow's profile"
+        ]
+        # Each data cell names its header cells (PDF/UA's Headers and IDs).
+        ids = {str(element["/ID"]) for element in elements if element["/S"] == "/TH"}
+        cells = [element for element in elements if element["/S"] == "/TD"]
+        assert cells and ids
+        assert all(cell["/A"]["/Headers"] for cell in cells)
+        assert {str(h) for cell in cells for h in cell["/A"]["/Headers"]} <= ids
+
+
 class TestDraft:
     def test_the_consoles_draft_is_tagged_and_archivable_too(
         self, facilitator_client, workshop, facilitator
