@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-load install dev-install browser axe clean
+.PHONY: run test lint format bench bench-load bench-pdf install dev-install browser axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: dev-install
 ## bench-load: the load run alone
 bench-load: dev-install
 	$(BIN)/python -m bench.load
+
+## bench-pdf: the PDF's growth table alone (text size -> seconds, peak memory, x hello PDF)
+bench-pdf: dev-install
+	$(BIN)/python -m bench.pdf_growth
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ci/node/node_modules
