@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-load install dev-install browser axe java clean schema
+.PHONY: run test lint format bench bench-load bench-pdf install dev-install browser axe java clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench-load: dev-install
 ## schema: write the decision export's JSON Schema (docs/decision-export.schema.json) from its models
 schema: install
 	$(BIN)/python manage.py shell --no-imports -c "import sys; from workshops.documents.export_schema import export_json_schema_text; sys.stdout.write(export_json_schema_text())" > docs/decision-export.schema.json
+
+## bench-pdf: the PDF's growth table alone (text size -> seconds, peak memory, x hello PDF)
+bench-pdf: dev-install
+	$(BIN)/python -m bench.pdf_growth
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ci/node/node_modules

@@ -19,6 +19,7 @@ from django.urls import reverse
 from bench.database import BenchDatabase, bench_database
 from bench.documents import run_document_bench
 from bench.load import load_arguments, load_main
+from bench.pdf_growth import run_growth_bench
 from bench.report import EngineResult, PageResult, Report, report_print, report_write_json
 from bench.timing import RequestFailed, time_calls, time_page
 
@@ -94,6 +95,8 @@ def _run(database: BenchDatabase, *, requests: int, calls: int, warmup: int) -> 
         with override_settings(ROOT_URLCONF="bench.urls"):
             # First, while the process is small: its peak memory is the PDF's own.
             documents = (run_document_bench(runs=3 if calls < DEFAULT_CALLS else 10),)
+            # Each in a process of its own: its peak memory is the draw's alone.
+            growth = run_growth_bench(quick=calls < DEFAULT_CALLS)
             engines = tuple(_run_engine(case, calls=calls) for case in cases.ENGINE_CASES)
             pages = tuple(
                 _run_page(case, requests=requests, warmup=warmup) for case in cases.PAGE_CASES
@@ -114,6 +117,7 @@ def _run(database: BenchDatabase, *, requests: int, calls: int, warmup: int) -> 
         engines=engines,
         pages=pages,
         documents=documents,
+        growth=growth,
     )
 
 

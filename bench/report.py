@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bench.documents import MEMORY_TARGET_MB, RATIO_TARGET, RECORD_TARGET_S, DocumentResult
+from bench.pdf_growth import GrowthResult, growth_as_json, growth_print
 from bench.timing import PageTiming
 
 NAME_WIDTH = 38
@@ -56,6 +57,7 @@ class Report:
     engines: tuple[EngineResult, ...]
     pages: tuple[PageResult, ...]
     documents: tuple[DocumentResult, ...] = ()
+    growth: tuple[GrowthResult, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -122,6 +124,7 @@ def report_print(report: Report, out: TextIO) -> None:
         "memory is the process's resident set, sampled while the record is drawn.",
         file=out,
     )
+    growth_print(report.growth, out)
 
 
 def _verdict(met: bool | None) -> str:
@@ -168,4 +171,5 @@ def _as_json(report: Report) -> dict[str, Any]:
             }
             for page in report.pages
         ],
+        "pdf_growth": growth_as_json(report.growth),
     }

@@ -36,6 +36,14 @@ if not DEBUG and not ALLOWED_HOSTS:
         "(comma-separated) when DEBUG is off."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Where the site answers, for links in documents drawn without a request (the PDF): a
+# supersede link or a pattern page must be absolute there. Unset, the development server's
+# address when DEBUG is on, else the first host ALLOWED_HOSTS names, over https.
+_first_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "")
+SITE_URL = (
+    env_url("SITE_URL", ("http", "https"))
+    or ("http://127.0.0.1:8000" if DEBUG else (f"https://{_first_host}" if _first_host else ""))
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -56,6 +56,7 @@ def django_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND"),
         ({"TASKS_BACKEND": "redis"}, "TASKS_BACKEND"),  # without REDIS_URL
         ({"PDF_DRAW_TIME_LIMIT": "0"}, "PDF_DRAW_TIME_LIMIT"),
+        ({"SITE_URL": "parsecgo.example.org"}, "SITE_URL"),
     ],
 )
 def test_it_stops_on_a_bad_value_naming_the_variable(env, variable):
@@ -64,6 +65,26 @@ def test_it_stops_on_a_bad_value_naming_the_variable(env, variable):
     last_line = done.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured:")
     assert f"environment variable {variable}" in last_line
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        (PRODUCTION, "https://parsecgo.example.org"),
+        (PRODUCTION | {"ALLOWED_HOSTS": ".example.org,*"}, ""),
+        (
+            PRODUCTION | {"SITE_URL": "https://decisions.example.org/"},
+            "https://decisions.example.org",
+        ),
+    ],
+)
+def test_the_site_url_for_printed_links_has_a_default_from_the_hosts(env, site_url):
+    done = manage(
+        env, "shell", "-c", "from django.conf import settings; print(repr(settings.SITE_URL))"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == repr(site_url)
 
 
 @pytest.fixture(scope="module")

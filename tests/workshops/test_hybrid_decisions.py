@@ -43,6 +43,9 @@ pytestmark = pytest.mark.django_db
 
 HISTORY = reverse("workshops:decision-list")
 CSV = reverse("workshops:decision-csv")
+# The record names each chosen pattern with a link to its page.
+BATCH_LINK = '<a href="/patterns/batch/">Batch processing</a>'
+CHOREOGRAPHY_LINK = '<a href="/patterns/choreography/">Event-driven choreography</a>'
 ROW_TITLE = re.compile(r'<tr data-decision="\d+">\s*<td><a href="[^"]+">([^<]+)</a>')
 
 
@@ -198,9 +201,9 @@ class TestRecord:
         content = page(facilitator_client, decision.get_absolute_url())
         outcomes = re.findall(r'data-testid="outcome">(.*?)</p>', content)
         assert outcomes == [
-            f"Chosen option: <strong>Batch processing</strong>, because {WHOLE_REASON}",
-            f"Chosen option: <strong>Batch processing</strong>, because {STAGING_REASON}",
-            f"Chosen option: <strong>Event-driven choreography</strong>, because {STREAM_REASON}",
+            f"Chosen option: <strong>{BATCH_LINK}</strong>, because {WHOLE_REASON}",
+            f"Chosen option: <strong>{BATCH_LINK}</strong>, because {STAGING_REASON}",
+            f"Chosen option: <strong>{CHOREOGRAPHY_LINK}</strong>, because {STREAM_REASON}",
         ]
 
     def test_a_single_workflow_has_no_parts_summary(self, facilitator_client, facilitator, team):

@@ -577,3 +577,63 @@ def profile_chart_svg(
     return _svg(
         chart_id, width, height, title, _description(profile, columns, hidden), _join(parts)
     )
+
+
+@dataclass(frozen=True)
+class FitRow:
+    """One pattern of the chart as a table row: its fit and, per dimension, whether it
+    matches the workflow's profile."""
+
+    name: str
+    slug: str
+    fit: str
+    marks: str  # "recommended, chosen, infeasible", as the chart's badges say
+    cells: tuple[str, ...]  # "matches" or "mismatch", in DIMENSIONS order
+
+
+@dataclass(frozen=True)
+class FitMatrix:
+    """The profile chart's content as a table, in reading order: the text equivalent of the
+    SVG, whose labels come out of a PDF in drawing order."""
+
+    dimensions: tuple[str, ...]  # the column headings
+    profile: tuple[str, ...]  # the workflow's value on each dimension
+    rows: tuple[FitRow, ...]  # every ranked pattern, the ones the chart leaves out too
+
+
+def profile_fit_matrix(
+    *,
+    profile: Mapping[str, str],
+    ranking: Sequence[Mapping[str, Any]],
+    chosen: str | None = None,
+    recommended: str | None = None,
+) -> FitMatrix:
+    """What profile_chart_svg draws, as rows and cells (same inputs)."""
+    rows = []
+    for fit in ranking:
+        column = _column(fit, chosen=chosen, recommended=recommended)
+        marks = [
+            mark
+            for mark, on in (
+                ("recommended", column.recommended),
+                ("chosen", column.chosen),
+                ("infeasible", not column.feasible),
+            )
+            if on
+        ]
+        rows.append(
+            FitRow(
+                name=column.name,
+                slug=column.slug,
+                fit=column.fit,
+                marks=", ".join(marks),
+                cells=tuple(
+                    "mismatch" if d in column.mismatched else "matches" for d in DIMENSIONS
+                ),
+            )
+        )
+    return FitMatrix(
+        dimensions=tuple(DIMENSION_LABELS[d] for d in DIMENSIONS),
+        profile=tuple(_value_label(profile.get(d)) for d in DIMENSIONS),
+        rows=tuple(rows),
+    )

@@ -7,8 +7,9 @@ import base64
 import binascii
 import json
 import mimetypes
+import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -36,7 +37,33 @@ STATIC_PREFIX = "parsecgo-static:"
 MAX_DATA_URL_LENGTH = 32 * 1024
 ALLOWED_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"})
 ATTACHMENT_NAME = "decision.json"
+# PDF/A-3b keeps the record readable in archives and lets it carry the JSON it was drawn
+# from as an associated file (PDF/A-2 forbids non-PDF attachments); tagged, with the PDF/UA-1
+# identification added to its XMP metadata, it also declares PDF/UA-1. WeasyPrint takes one
+# pdf_variant, and its "pdf/ua-1" alone drops the archive's output intent and identifier,
+# so the archive variant draws the file and the accessibility part is declared beside it.
+PDF_VARIANT = "pdf/a-3b"
+W3C_DATE = "%Y-%m-%dT%H:%M:%SZ"
+PDF_UA_XMP = (
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+    b'pdfuaid:part="1"/></rdf:RDF>'
+)
 UNDECIDED = "(not decided yet)"  # the draft PDF's reasons
+
+# WeasyPrint breaks a word too long for its line by laying out everything after it in the
+# text box again, line after line: 7 fields of 3,000 characters without a space took a
+# minute. A zero-width space every BREAK_EVERY characters of such a run (one of LONG_RUN or
+# more, longer than any word) gives Pango a break opportunity there, so that each line lays
+# out about a line's worth of text. It draws nothing and text extraction leaves it out; the
+# page's HTML never gets it.
+LONG_RUN = 40
+BREAK_EVERY = 24
+ZERO_WIDTH_SPACE = "\u200b"
+_TAG = re.compile(r"(<[^>]*>)")
+_CHARACTER = r"&#?\w++;|[^\s<&]"  # an entity such as &amp; is one character
+_LONG_RUN = re.compile(rf"(?:{_CHARACTER}){{{LONG_RUN},}}")
+_PIECE = re.compile(rf"(?:{_CHARACTER}){{1,{BREAK_EVERY}}}")
 
 
 class RefusedFetch(ValueError):
@@ -90,20 +117,54 @@ class StaticOnlyFetcher(URLFetcher):
 def render_record_pdf(
     *, context: dict[str, Any], export: dict[str, Any], fetcher: StaticOnlyFetcher | None = None
 ) -> bytes:
-    """The record drawn by templates/workshops/pdf/record.html, with the decision's JSON
-    export attached, so that the file alone can be imported again."""
+    """The record drawn by templates/workshops/pdf/record.html as a tagged PDF/A-3b that
+    declares PDF/UA-1, with the decision's JSON export attached as its associated file, so
+    that the file alone can be imported again. Its dates are the decision's: drawing the
+    same version again gives the same metadata."""
     fetcher = fetcher or StaticOnlyFetcher()
-    html = render_to_string("workshops/pdf/record.html", context)
+    decision: Decision = context["decision"]
+    created = decision.created_at.astimezone(UTC)
+    modified = (decision.updated_at or decision.created_at).astimezone(UTC)
+    html = breakable_html(render_to_string("workshops/pdf/record.html", context))
     attachment = Attachment(
         string=json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8"),
         name=ATTACHMENT_NAME,
         description="The decision record as JSON (manage.py import_decision reads it).",
         url_fetcher=fetcher,
+        created=created,
+        modified=modified,
+        relationship="Source",  # the record is drawn from it
     )
+    options: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True, "pdf_forms": False}
     # base_url never comes from input: nothing in the document is relative anyway.
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).write_pdf(
-        attachments=[attachment], pdf_forms=False
-    )
+    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=fetcher).render(**options)
+    document.metadata.created = created.strftime(W3C_DATE)
+    document.metadata.modified = modified.strftime(W3C_DATE)
+    document.metadata.xmp_metadata.append(PDF_UA_XMP)
+    return document.write_pdf(attachments=[attachment], finisher=_one_entry_per_file, **options)
+
+
+def _one_entry_per_file(document, pdf) -> None:
+    # WeasyPrint 70 lists an attachment twice among the catalogue's associated files (/AF):
+    # once from the embedded files' names, once from its file specification.
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def breakable_html(html: str) -> str:
+    """`html` with a zero-width space after every BREAK_EVERY characters of a run without
+    spaces in the text of its body; tags, attributes and the head are left as they are."""
+    head, marker, body = html.partition("<body")
+    if not marker:
+        return html
+    parts = _TAG.split(body)
+    # Even parts are text between tags, odd ones the tags themselves.
+    parts[::2] = [_LONG_RUN.sub(_breakable_run, text) for text in parts[::2]]
+    return head + marker + "".join(parts)
+
+
+def _breakable_run(run: re.Match[str]) -> str:
+    return ZERO_WIDTH_SPACE.join(_PIECE.findall(run.group()))
 
 
 def render_hello_pdf() -> bytes:

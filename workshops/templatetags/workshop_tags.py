@@ -96,13 +96,17 @@ def profile_chart(workflow_record, key=""):
     workflow's place in the record) keeps the ids of two charts of the same input apart."""
     from workshops.charts.profile import profile_chart_svg
 
-    return profile_chart_svg(
-        profile=workflow_record.get("profile") or {},
-        ranking=workflow_record.get("ranking") or [],
-        chosen=(workflow_record.get("chosen") or {}).get("pattern") or None,
-        recommended=workflow_record.get("recommended"),
-        key=str(key),
-    )
+    return profile_chart_svg(**_chart_inputs(workflow_record), key=str(key))
+
+
+def _chart_inputs(workflow_record) -> dict:
+    """What the profile chart (and its table) draws, from a workflow of a record."""
+    return {
+        "profile": workflow_record.get("profile") or {},
+        "ranking": workflow_record.get("ranking") or [],
+        "chosen": (workflow_record.get("chosen") or {}).get("pattern") or None,
+        "recommended": workflow_record.get("recommended"),
+    }
 
 
 @register.simple_tag
@@ -128,3 +132,41 @@ def rationale_of(record, workflow_record) -> str:
     from workshops.snapshot import recorded_rationale
 
     return recorded_rationale(record, workflow_record)
+
+
+@register.simple_tag
+def record_heading_levels(record) -> dict[str, int]:
+    """The heading levels inside a record's workflow sections, so that headings nest as the
+    sections do: under the title (h1) directly when the record has one workflow; under the
+    part's own h2 in a hybrid."""
+    section = 3 if len(record.get("workflows") or ()) > 1 else 2
+    return {"section": section, "inner": section + 1}
+
+
+@register.simple_tag
+def profile_fit_table(workflow_record):
+    """The profile chart of one workflow of a record as a table (its text equivalent)."""
+    from workshops.charts.profile import profile_fit_matrix
+
+    return profile_fit_matrix(**_chart_inputs(workflow_record))
+
+
+@register.simple_tag(takes_context=True)
+def record_href(context, target) -> str:
+    """Where a link in the record goes: a decision (anything with get_absolute_url) or a
+    pattern's slug. On the page, the path; in the printed record (`printed` in the context)
+    the whole URL under settings.SITE_URL, since a relative link in a PDF leads nowhere.
+    Empty when there is nowhere to go: no SITE_URL for a print, a slug no page has."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    if hasattr(target, "get_absolute_url"):
+        path = target.get_absolute_url()
+    else:
+        try:
+            path = reverse("patterns:detail", kwargs={"slug": str(target or "")})
+        except NoReverseMatch:
+            return ""
+    if not context.get("printed"):
+        return path
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else ""

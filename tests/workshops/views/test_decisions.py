@@ -147,7 +147,10 @@ class TestRecordPage:
         ]
         positions = [content.index(heading) for heading in order]
         assert positions == sorted(positions)
-        assert "Chosen option: <strong>Batch processing</strong>, because it meets" in content
+        assert (
+            'Chosen option: <strong><a href="/patterns/batch/">Batch processing</a></strong>, '
+            "because it meets" in content
+        )
 
     def test_it_escapes_what_people_typed(self, facilitator_client, facilitator, profiled):
         decision = decide(profiled, facilitator)
