@@ -8,12 +8,10 @@ import json
 from typing import Any
 
 from tests.workshops.hybrids import decide_hybrid, split_into_hybrid, update
-from workshops import selectors
 from workshops.documents.json import decision_to_json
-from workshops.documents.pdf import render_record_pdf
+from workshops.documents.pdf import decision_pdf_inputs
 from workshops.models import Decision, Workshop
 from workshops.services import room as room_services
-from workshops.services.decisions import OPEN_STATUSES
 
 
 def rich_decision(workshop: Workshop, by) -> Decision:
@@ -72,15 +70,6 @@ def exported(decision: Decision) -> dict[str, Any]:
 
 
 def record_pdf(decision: Decision) -> bytes:
-    """The record's PDF drawn directly (render_record_pdf), whatever draws and stores it for
-    the web, with the decision's export attached."""
-    return render_record_pdf(
-        context={
-            "decision": decision,
-            "record": decision.snapshot,
-            "changes": selectors.decision_timeline(decision),
-            "successors": selectors.decision_successors(decision),
-            "draft": decision.status in OPEN_STATUSES,
-        },
-        export=decision_to_json(decision),
-    )
+    """The record's PDF drawn directly (render_record_pdf, from what the worker gives it),
+    whatever draws and stores it for the web, with the decision's export attached."""
+    return decision_pdf_inputs(decision).draw()
