@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from patterns.evaluation import Evaluation, evaluate
+from patterns.growth import (
+    GrowthFinding,
+    RevisitTrigger,
+    growth_findings,
+    revisit_sentence,
+    revisit_triggers,
+)
 from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
 from workshops.models import Workflow
@@ -65,7 +72,18 @@ def requirements_of(workflow: Workflow) -> Requirements | None:
         schema_policy=workflow.schema_policy,
         security_controls=workflow.security_controls,
         consumers=workflow.consumers,
+        batch_window_hours=workflow.batch_window_hours,
+        throughput_per_hour=run_throughput_per_hour(workflow),
+        organisation=workflow.organisation or None,
     )
+
+
+def run_throughput_per_hour(workflow: Workflow) -> float | None:
+    """Records an hour a run moves: phase 5's measurement once there is one, else the phase-1
+    estimate."""
+    if workflow.measured_throughput:
+        return workflow.measured_throughput * 3600
+    return workflow.throughput_estimate
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,12 @@ class CandidateAssessment:
     risks: tuple
     # What the group estimated, or None while the catalogue's default cost stands in.
     estimate: CostInputs | None = None
+    growth: tuple[GrowthFinding, ...] = ()
+    triggers: tuple[RevisitTrigger, ...] = ()
+
+    @property
+    def revisit(self) -> str:
+        return revisit_sentence(self.triggers)
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,13 @@ class Assessment:
     checks: tuple[Check, ...]
     verdict: str
     projection: GrowthProjection | None
+    # What growth does to the engine's recommendation, and when to revisit it.
+    growth: tuple[GrowthFinding, ...] = ()
+    triggers: tuple[RevisitTrigger, ...] = ()
+
+    @property
+    def revisit(self) -> str:
+        return revisit_sentence(self.triggers)
 
     @property
     def recommended(self) -> str | None:
@@ -176,11 +207,17 @@ def assess_workflow(
                 incident_hours_per_month=Decimal("0"),
                 hourly_rate=Decimal("0"),
             )
-        tco = three_year_tco(inputs)
+        tco = three_year_tco(inputs, growth_factor=_growth_decimal(workflow.growth_factor))
         risks = tuple(r for r in workflow.risks.all() if r.pattern_slug == slug)
         candidates.append(
             CandidateAssessment(
-                pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks, estimate=estimate
+                pattern=pattern,
+                pitfalls=pitfalls,
+                tco=tco,
+                risks=risks,
+                estimate=estimate,
+                growth=growth_findings(requirements, pattern) if requirements else (),
+                triggers=revisit_triggers(requirements, pattern) if requirements else (),
             )
         )
     # "Cheapest" is said only of a candidate that can work: an infeasible one is no option.
@@ -214,7 +251,16 @@ def assess_workflow(
         if workflow.volume_per_day is not None
         else None
     )
+    recommended = (
+        evaluation.result.recommended.pattern
+        if evaluation and evaluation.result.recommended
+        else None
+    )
     return Assessment(
+        growth=growth_findings(requirements, recommended) if requirements and recommended else (),
+        triggers=(
+            revisit_triggers(requirements, recommended) if requirements and recommended else ()
+        ),
         workflow=workflow,
         missing=tuple(missing_for_match(workflow)),
         evaluation=evaluation,
@@ -226,3 +272,10 @@ def assess_workflow(
         verdict=validation_verdict(checks),
         projection=projection,
     )
+
+
+def _growth_decimal(growth_factor: float | None) -> Decimal | None:
+    """The growth factor as the TCO's exact arithmetic takes it; None for no usable growth."""
+    if growth_factor is None or not growth_factor > 0:
+        return None
+    return Decimal(str(growth_factor))

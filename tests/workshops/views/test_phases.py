@@ -134,6 +134,30 @@ class TestRequirements:
         assert 'data-testid="tolerance-warning"' in content
         assert "12 hours" in content
 
+    def test_it_records_the_growth_inputs_beside_the_profile(
+        self, facilitator_client, workshop, workflow
+    ):
+        data = requirements_data(
+            workflow,
+            **{"p1-throughput_estimate": "2000000", "p1-organisation": "autonomous_teams"},
+        )
+        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
+        assert "Saved at" in response.content.decode()
+        workflow.refresh_from_db()
+        assert workflow.throughput_estimate == 2_000_000
+        assert workflow.organisation == "autonomous_teams"
+
+    @pytest.mark.parametrize("bad", ["0", "-5"])
+    def test_it_answers_a_throughput_that_is_not_positive_beside_the_field(
+        self, facilitator_client, workshop, workflow, bad
+    ):
+        data = requirements_data(workflow, **{"p1-throughput_estimate": bad})
+        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
+        content = response.content.decode()
+        assert '<div id="fb_id_p1-throughput_estimate"' in content
+        assert "Enter a throughput greater than 0 records an hour." in content
+        assert Workflow.objects.get(pk=workflow.pk).throughput_estimate is None
+
     def test_it_records_other_compliance_regimes(self, facilitator_client, workshop, workflow):
         data = requirements_data(workflow, **{"p1-compliance_other": "ISO 27001, gdpr"})
         facilitator_client.post(phase_url(workshop, workflow, 1), data)
