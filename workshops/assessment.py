@@ -13,9 +13,7 @@ from patterns.evaluation import Evaluation, evaluate
 from patterns.growth import (
     GrowthFinding,
     RevisitTrigger,
-    growth_findings,
     revisit_sentence,
-    revisit_triggers,
 )
 from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
@@ -190,7 +188,7 @@ def assess_workflow(
         pattern = by_slug.get(slug)
         if pattern is None:
             continue  # removed from the catalogue since it was picked
-        pitfalls = evaluate(requirements, patterns, chosen=slug).pitfalls if requirements else ()
+        weighed = evaluate(requirements, patterns, chosen=slug) if requirements else None
         cost = costs.get(slug)
         estimate = None
         if cost is not None:
@@ -212,12 +210,12 @@ def assess_workflow(
         candidates.append(
             CandidateAssessment(
                 pattern=pattern,
-                pitfalls=pitfalls,
+                pitfalls=weighed.pitfalls if weighed else (),
                 tco=tco,
                 risks=risks,
                 estimate=estimate,
-                growth=growth_findings(requirements, pattern) if requirements else (),
-                triggers=revisit_triggers(requirements, pattern) if requirements else (),
+                growth=weighed.growth if weighed else (),
+                triggers=weighed.triggers if weighed else (),
             )
         )
     # "Cheapest" is said only of a candidate that can work: an infeasible one is no option.
@@ -251,16 +249,9 @@ def assess_workflow(
         if workflow.volume_per_day is not None
         else None
     )
-    recommended = (
-        evaluation.result.recommended.pattern
-        if evaluation and evaluation.result.recommended
-        else None
-    )
     return Assessment(
-        growth=growth_findings(requirements, recommended) if requirements and recommended else (),
-        triggers=(
-            revisit_triggers(requirements, recommended) if requirements and recommended else ()
-        ),
+        growth=evaluation.growth if evaluation else (),
+        triggers=evaluation.triggers if evaluation else (),
         workflow=workflow,
         missing=tuple(missing_for_match(workflow)),
         evaluation=evaluation,
