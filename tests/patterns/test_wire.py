@@ -21,7 +21,7 @@ from patterns.wire import (
     parse_request,
     result_to_json,
 )
-from tests.patterns.builders import BUILTIN, BUILTIN_SLUGS, requirements
+from tests.patterns.builders import ANSWER_KEYS, BUILTIN, BUILTIN_SLUGS, requirements
 
 MINIMAL = {
     "trigger": "event",
@@ -330,15 +330,7 @@ def order_placed_json(**constraints):
 def test_it_answers_with_the_recommendation_ranking_and_pitfalls():
     answer = order_placed_json(compliance=("GDPR",))
 
-    assert set(answer) == {
-        "recommended",
-        "suggest_split",
-        "ranking",
-        "pitfalls",
-        "growth",
-        "revisit",
-        "revisit_when",
-    }
+    assert set(answer) == ANSWER_KEYS
     assert answer["recommended"] == "choreography"
     assert answer["suggest_split"] is False
     assert [fit["pattern"] for fit in answer["ranking"]] == ["choreography", "streaming", "batch"]
