@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from patterns.evaluation import Evaluation
-from patterns.growth import revisit_sentence
+from patterns.growth import GrowthFinding, RevisitTrigger, revisit_sentence
 from patterns.matching import (
     COUPLINGS,
     DIMENSION_VALUES,
@@ -165,6 +165,15 @@ def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "pitfalls": [
             {"slug": p.slug, "title": p.title, "mitigation": p.mitigation} for p in pitfalls
         ],
+        **growth_to_json(evaluation.growth, evaluation.triggers),
+    }
+
+
+def growth_to_json(
+    growth: tuple[GrowthFinding, ...], triggers: tuple[RevisitTrigger, ...]
+) -> dict[str, Any]:
+    """The growth findings and revisit triggers, as the JSON answer and the record hold them."""
+    return {
         "growth": [
             {
                 "slug": g.slug,
@@ -172,13 +181,13 @@ def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
                 "explanation": g.explanation,
                 "mitigation": g.mitigation,
             }
-            for g in evaluation.growth
+            for g in growth
         ],
         "revisit": [
             {"dimension": t.dimension, "threshold": t.threshold, "sentence": t.sentence}
-            for t in evaluation.triggers
+            for t in triggers
         ],
-        "revisit_when": revisit_sentence(evaluation.triggers),
+        "revisit_when": revisit_sentence(triggers),
     }
 
 
