@@ -121,6 +121,17 @@ class TestGuide:
         assert "dead-letter" in content.lower()
         assert "Can one integration combine several patterns" in content
 
+    def test_it_explains_the_growth_rules_with_the_engines_thresholds(self, client):
+        from patterns.growth import FAN_OUT_CONSUMERS, STRONG_GROWTH
+
+        content = client.get(reverse("guide")).content.decode()
+        growth = content.split('<section id="growth"')[1].split("</section>")[0]
+        assert f"growth of {STRONG_GROWTH:g}x or more" in growth
+        assert {10: "ten"}[FAN_OUT_CONSUMERS] + " or more consumers" in growth
+        for rule in ("Batch window", "Streaming cost", "Bus fan-out", "Organisation", "Revisit"):
+            assert f"<dt>{rule}" in growth
+        assert 'href="#growth"' in content
+
     def test_it_is_reachable_from_the_navigation(self, client):
         home = client.get(reverse("home")).content.decode()
         assert f'href="{reverse("guide")}"' in home
