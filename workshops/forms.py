@@ -224,6 +224,7 @@ class RequirementsForm(PhaseForm):
             "skill": "Team skill with distributed systems",
             "consumers": "Consumers of the data",
             "throughput_estimate": "Throughput of one run (records/hour, estimated)",
+            "batch_window_hours": "Batch window (hours a run may take)",
             "organisation": "How the organisation is structured",
             "idempotency_key": "A deduplication key or upsert strategy is stated",
             "schema_policy": "A schema policy is stated",
@@ -250,6 +251,7 @@ class RequirementsForm(PhaseForm):
             "growth_factor",
             "consumers",
             "throughput_estimate",
+            "batch_window_hours",
         ):
             self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
         for name, empty in (
@@ -280,6 +282,12 @@ class RequirementsForm(PhaseForm):
         value = self.cleaned_data.get("growth_factor")
         if value is not None and not value > 0:
             raise forms.ValidationError("Enter a growth factor greater than 0 (1 means no growth).")
+        return value
+
+    def clean_batch_window_hours(self):
+        value = self.cleaned_data.get("batch_window_hours")
+        if value is not None and not 0 < value <= 24:
+            raise forms.ValidationError("Enter a window of more than 0 and at most 24 hours.")
         return value
 
     def clean_throughput_estimate(self):
@@ -354,7 +362,6 @@ class ValidationPlanForm(PhaseForm):
             "target_p95_seconds",
             "target_throughput",
             "target_error_rate",
-            "batch_window_hours",
             "measured_p95_seconds",
             "measured_throughput",
             "measured_error_rate",
@@ -364,7 +371,6 @@ class ValidationPlanForm(PhaseForm):
             "target_p95_seconds": "Target p95 latency (seconds)",
             "target_throughput": "Target throughput (records/s)",
             "target_error_rate": "Acceptable error rate (%)",
-            "batch_window_hours": "Batch window (hours, for batch)",
             "measured_p95_seconds": "Measured p95 latency (seconds)",
             "measured_throughput": "Measured throughput (records/s)",
             "measured_error_rate": "Measured error rate (%)",

@@ -243,6 +243,7 @@ REQUIREMENT_FIELDS = (
     "coupling",
     "consumers",
     "throughput_estimate",
+    "batch_window_hours",
     "organisation",
     "idempotency_key",
     "schema_policy",

@@ -112,6 +112,7 @@ def _workflow_snapshot(
         "coupling": workflow.coupling,
         "consumers": workflow.consumers,
         "throughput_estimate": workflow.throughput_estimate,
+        "batch_window_hours": workflow.batch_window_hours,
         "organisation": workflow.organisation,
         "idempotency_key": workflow.idempotency_key,
         "schema_policy": workflow.schema_policy,
@@ -638,7 +639,9 @@ class RecordedWorkflow:
 
 DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
 # Figures a workflow must have above zero (the engine divides by them or compares with them).
-ABOVE_ZERO = frozenset({"latency_value", "growth_factor", "throughput_estimate"})
+ABOVE_ZERO = frozenset(
+    {"latency_value", "growth_factor", "throughput_estimate", "batch_window_hours"}
+)
 ROLES = {label: value for value, label in Participant.Role.choices}
 INVOLVEMENTS = {
     "decision_makers": Participant.Involvement.DECISION_MAKER,
@@ -657,6 +660,9 @@ def recorded_workflows(record: Mapping[str, Any]) -> list[RecordedWorkflow]:
             for name in REQUIREMENT_FIELDS
             if name in entry and name not in ("latency_unit", "volume_unit")
         }
+        if "batch_window_hours" not in entry:  # older records kept it with the targets alone
+            targets = as_dict(as_dict(entry.get("validation")).get("targets"))
+            fields["batch_window_hours"] = targets.get("batch_window_hours")
         for key in ("latency", "volume"):
             measure = as_dict(entry.get(key))
             fields |= {f"{key}_value": measure.get("value"), f"{key}_unit": measure.get("unit")}

@@ -409,6 +409,7 @@ class RecordedWorkflow(Strict):
     consumers: Annotated[int, Field(ge=0, le=2**31 - 1)] | None
     # Exports from before the growth rules lack these and the growth findings below.
     throughput_estimate: _figure(above_zero=True) = None
+    batch_window_hours: _figure(above_zero=True) = None
     organisation: _one_of(("", *_values(Organisation))) | None = None
     idempotency_key: bool
     schema_policy: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from io import BytesIO
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from tests.workshops.builders import decide, profile
 from tests.workshops.documents.rich_export import exported, record_pdf
 from workshops.documents.json import parse_export
+from workshops.models import Decision
 from workshops.services.decisions import decision_revisit
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,7 @@ def test_an_export_with_the_growth_keys_imports_and_one_without_them_too(outgrow
         for key in ("growth", "revisit", "revisit_when", "tco_along_growth"):
             del workflow[key]
         del workflow["throughput_estimate"], workflow["organisation"]
+        del workflow["batch_window_hours"]
     parse_export(document)  # and an older export, which lacks them, still does
 
 
@@ -79,3 +82,13 @@ def test_a_revisit_starts_from_the_recorded_throughput_and_organisation(outgrown
     workflow = workshop.workflows.get()
     assert workflow.throughput_estimate == pytest.approx(50_000_000 / 1.2)
     assert workflow.organisation == "central_data_team"
+    assert workflow.batch_window_hours == 4
+
+
+def test_a_revisit_of_an_older_record_finds_the_window_with_the_targets(outgrown, facilitator):
+    older = copy.deepcopy(outgrown.snapshot)
+    del older["workflows"][0]["batch_window_hours"]  # records from before phase 1 asked it
+    Decision.objects.filter(pk=outgrown.pk).update(snapshot=older)
+    outgrown.refresh_from_db()
+    workshop = decision_revisit(decision=outgrown, by=facilitator)
+    assert workshop.workflows.get().batch_window_hours == 4

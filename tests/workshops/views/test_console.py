@@ -164,6 +164,7 @@ class TestPhases:
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "6.5 hours" in content
         assert "no longer fits the 4-hour window" in content
+        assert "Batch window: 4 hours (phase 1)" in content  # asked beside the profile
         assert 'data-testid="validation-checks"' in content
 
 

@@ -139,13 +139,18 @@ class TestRequirements:
     ):
         data = requirements_data(
             workflow,
-            **{"p1-throughput_estimate": "2000000", "p1-organisation": "autonomous_teams"},
+            **{
+                "p1-throughput_estimate": "2000000",
+                "p1-batch_window_hours": "4",
+                "p1-organisation": "autonomous_teams",
+            },
         )
         response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
         assert "Saved at" in response.content.decode()
         workflow.refresh_from_db()
         assert workflow.throughput_estimate == 2_000_000
         assert workflow.organisation == "autonomous_teams"
+        assert workflow.batch_window_hours == 4
 
     @pytest.mark.parametrize("bad", ["0", "-5"])
     def test_it_answers_a_throughput_that_is_not_positive_beside_the_field(
@@ -157,6 +162,16 @@ class TestRequirements:
         assert '<div id="fb_id_p1-throughput_estimate"' in content
         assert "Enter a throughput greater than 0 records an hour." in content
         assert Workflow.objects.get(pk=workflow.pk).throughput_estimate is None
+
+    @pytest.mark.parametrize("bad", ["0", "25"])
+    def test_it_answers_a_window_outside_a_day_beside_the_field(
+        self, facilitator_client, workshop, workflow, bad
+    ):
+        data = requirements_data(workflow, **{"p1-batch_window_hours": bad})
+        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
+        content = response.content.decode()
+        assert '<div id="fb_id_p1-batch_window_hours"' in content
+        assert "Enter a window of more than 0 and at most 24 hours." in content
 
     def test_it_records_other_compliance_regimes(self, facilitator_client, workshop, workflow):
         data = requirements_data(workflow, **{"p1-compliance_other": "ISO 27001, gdpr"})
