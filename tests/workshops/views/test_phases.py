@@ -152,26 +152,24 @@ class TestRequirements:
         assert workflow.organisation == "autonomous_teams"
         assert workflow.batch_window_hours == 4
 
-    @pytest.mark.parametrize("bad", ["0", "-5"])
-    def test_it_answers_a_throughput_that_is_not_positive_beside_the_field(
-        self, facilitator_client, workshop, workflow, bad
+    @pytest.mark.parametrize(
+        ("field", "bad", "message"),
+        [
+            ("throughput_estimate", "0", "Enter a throughput greater than 0 records an hour."),
+            ("throughput_estimate", "-5", "Enter a throughput greater than 0 records an hour."),
+            ("batch_window_hours", "0", "Enter a window of more than 0 and at most 24 hours."),
+            ("batch_window_hours", "25", "Enter a window of more than 0 and at most 24 hours."),
+        ],
+    )
+    def test_it_answers_a_bad_growth_input_beside_the_field(
+        self, facilitator_client, workshop, workflow, field, bad, message
     ):
-        data = requirements_data(workflow, **{"p1-throughput_estimate": bad})
+        data = requirements_data(workflow, **{f"p1-{field}": bad})
         response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
         content = response.content.decode()
-        assert '<div id="fb_id_p1-throughput_estimate"' in content
-        assert "Enter a throughput greater than 0 records an hour." in content
-        assert Workflow.objects.get(pk=workflow.pk).throughput_estimate is None
-
-    @pytest.mark.parametrize("bad", ["0", "25"])
-    def test_it_answers_a_window_outside_a_day_beside_the_field(
-        self, facilitator_client, workshop, workflow, bad
-    ):
-        data = requirements_data(workflow, **{"p1-batch_window_hours": bad})
-        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
-        content = response.content.decode()
-        assert '<div id="fb_id_p1-batch_window_hours"' in content
-        assert "Enter a window of more than 0 and at most 24 hours." in content
+        assert f'<div id="fb_id_p1-{field}"' in content
+        assert message in content
+        assert getattr(Workflow.objects.get(pk=workflow.pk), field) is None
 
     def test_it_records_other_compliance_regimes(self, facilitator_client, workshop, workflow):
         data = requirements_data(workflow, **{"p1-compliance_other": "ISO 27001, gdpr"})
