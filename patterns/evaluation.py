@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from patterns.growth import GrowthFinding, RevisitTrigger, growth_findings, revisit_triggers
+from patterns.growth import (
+    GrowthFinding,
+    RevisitTrigger,
+    growth_findings,
+    revisit_sentence,
+    revisit_triggers,
+)
 from patterns.matching import MatchResult, PatternSpec, Requirements, match
 from patterns.pitfalls import Pitfall, pitfalls_for
 
@@ -18,6 +24,11 @@ class Evaluation:
     # What growth does to `chosen` (or to the recommendation), and when to revisit it.
     growth: tuple[GrowthFinding, ...] = ()
     triggers: tuple[RevisitTrigger, ...] = ()
+
+    @property
+    def revisit(self) -> str:
+        """'Revisit when: …', or '' without a condition."""
+        return revisit_sentence(self.triggers)
 
 
 def evaluate(

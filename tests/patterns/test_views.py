@@ -175,6 +175,20 @@ class TestQuickMatch:
         assert pitfalls[0].slug == "over_engineering"
         assert "Start with Batch processing" in response.content.decode()
 
+    def test_it_says_when_a_nightly_job_outgrows_its_window_and_when_to_revisit(self, client):
+        query = {**DEFAULTS, "volume": "50000000", "growth_factor": "10"}
+        query |= {"throughput_per_hour": "41666667", "batch_window_hours": "4"}
+        query |= {"organisation": "autonomous_teams"}
+        content = client.get(MATCH_URL, query).content.decode()
+        growth = content.split('data-growth="batch_window"')[1].split("</div>")[0]
+        assert "it stops fitting at about 3.3x" in growth
+        assert "Revisit when: volume passes 166.7 M records a day" in content
+        assert "can become the bottleneck" in content
+
+    def test_it_shows_a_bad_window_beside_its_field(self, client):
+        response = client.get(MATCH_URL, {**DEFAULTS, "batch_window_hours": "0"})
+        assert response.context["form"].errors["batch_window_hours"] == ["Must be greater than 0"]
+
     def test_it_converts_units_before_matching(self, client):
         # 2 minutes is 120 s: batch (floor 60 s) is feasible again.
         response = client.get(
