@@ -137,6 +137,7 @@ REQUIREMENTS: tuple[Requirements, ...] = (
         skill="low",
         coupling="loose",
         consumers=4,
+        organisation="central_data_team",
     ),
     Requirements(
         profile=Profile("event", "record", "strong", "retry"),
@@ -149,6 +150,7 @@ REQUIREMENTS: tuple[Requirements, ...] = (
         coupling="tight",
         idempotency_key=True,
         security_controls=True,
+        organisation="platform_team",
     ),
     Requirements(
         profile=Profile("scheduled", "record", "eventual", "retry"),
@@ -157,6 +159,11 @@ REQUIREMENTS: tuple[Requirements, ...] = (
         observability="low",
         schema_policy=True,
         consumers=12,
+        # A nightly run that outgrows its window: every growth rule has work to do.
+        growth_factor=10,
+        throughput_per_hour=400_000,
+        batch_window_hours=4,
+        organisation="autonomous_teams",
     ),
 )
 

@@ -76,7 +76,7 @@ CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1, kept_in_process
 
 # A decision record's page body. State: the decision's id and `updated_at`, which every
 # change moves: a status change, being superseded, gaining a successor.
-DECISION_RECORD = Drawing("decision-record", template_version=9, timeout=7 * 24 * 3600)
+DECISION_RECORD = Drawing("decision-record", template_version=10, timeout=7 * 24 * 3600)
 
 # The history list. State: the query, each of the user's teams with its `decisions_version`
 # (every write to a team's decisions moves it), the catalogue's version, and the day (the
@@ -90,7 +90,7 @@ DECISIONS_API_PAGE = Drawing("decisions-api-page", template_version=1)
 # A decision record's PDF. State: the decision's id and `updated_at`, as for its page. PDFs
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each
 # decision has one, so they must not age out. Its key is the stored PDF's source version.
-DECISION_PDF = Drawing("decision-pdf", template_version=8)
+DECISION_PDF = Drawing("decision-pdf", template_version=9)
 
 DRAWINGS: tuple[Drawing, ...] = (
     CATALOGUE_TABLE,

@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 
 from patterns import selectors
 from patterns.evaluation import evaluate
-from patterns.matching import COUPLINGS, DIMENSION_VALUES, LEVELS
+from patterns.matching import COUPLINGS, DIMENSION_VALUES, LEVELS, ORGANISATIONS
 from patterns.wire import (
     MAX_COMPLIANCE_ITEMS,
     MAX_COMPLIANCE_LENGTH,
@@ -30,6 +30,7 @@ Consistency = Literal[DIMENSION_VALUES["consistency"]]  # type: ignore[valid-typ
 Failure = Literal[DIMENSION_VALUES["failure"]]  # type: ignore[valid-type]
 LevelValue = Literal[LEVELS]  # type: ignore[valid-type]
 CouplingValue = Literal[COUPLINGS]  # type: ignore[valid-type]
+OrganisationValue = Literal[ORGANISATIONS]  # type: ignore[valid-type]
 Regime = Annotated[str, Field(min_length=1, max_length=MAX_COMPLIANCE_LENGTH, pattern=r"\S")]
 
 
@@ -68,6 +69,15 @@ class MatchInput(Schema):
     schema_policy: bool | None = None
     security_controls: bool | None = None
     consumers: int | None = Field(None, ge=0)
+    batch_window_hours: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="The hours a batch run may take."
+    )
+    throughput_per_hour: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="Records an hour one run moves."
+    )
+    organisation: OrganisationValue | None = Field(
+        None, description="How the organisation is structured: who would run the pattern."
+    )
     chosen: str | None = Field(
         None, description="The slug of a catalogue pattern the team leans to: checked for pitfalls."
     )
@@ -92,11 +102,33 @@ class PitfallOut(Schema):
     mitigation: str
 
 
+class GrowthOut(Schema):
+    slug: str
+    title: str
+    explanation: str
+    mitigation: str
+
+
+class RevisitOut(Schema):
+    dimension: Literal["volume", "latency", "consumers"]
+    threshold: float = Field(
+        description="Where it stops fitting: records a day, seconds of latency or consumers."
+    )
+    sentence: str
+
+
 class MatchOutput(Schema):
     recommended: str | None = Field(description="The best feasible pattern's slug, if any.")
     suggest_split: bool
     ranking: list[Fit]
     pitfalls: list[PitfallOut]
+    growth: list[GrowthOut] = Field(
+        description="What the expected growth does to the chosen (or recommended) pattern."
+    )
+    revisit: list[RevisitOut] = Field(
+        description="The conditions under which the chosen (or recommended) pattern stops fitting."
+    )
+    revisit_when: str = Field(description='"Revisit when: …", or empty without a condition.')
 
 
 class FieldErrors(Schema):
@@ -133,4 +165,4 @@ def match(request: HttpRequest):
     except InvalidInput as invalid:
         return Status(400, {"errors": invalid.errors})
     evaluation = evaluate(match_request.requirements, specs, chosen=match_request.chosen)
-    return Status(200, result_to_json(evaluation.result, evaluation.pitfalls))
+    return Status(200, result_to_json(evaluation))

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 
+from patterns.growth import ORGANISATION_LABELS
 from patterns.matching import PatternSpec
 from patterns.models import Consistency, Failure, Granularity, Level, Trigger
 from patterns.wire import NON_FIELD, InvalidInput, MatchRequest, parse_request
@@ -17,6 +18,7 @@ LATENCY_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 VOLUME_UNITS = {"day": 1, "hour": 24}
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
 NOT_STATED = [("", "Not stated")]
+ORGANISATION_CHOICES = [(key, label.capitalize()) for key, label in ORGANISATION_LABELS.items()]
 
 # What the page shows before anyone has typed: a plain nightly sync.
 DEFAULTS = {
@@ -66,6 +68,17 @@ class QuickMatchForm(forms.Form):
         choices=NOT_STATED + [("loose", "Loose"), ("tight", "Tight")], required=False
     )
     consumers = forms.IntegerField(label="Consumers of the data", required=False)
+    throughput_per_hour = forms.FloatField(
+        label="Throughput of one run (records/hour)", required=False
+    )
+    batch_window_hours = forms.FloatField(
+        label="Batch window (hours a run may take)", required=False
+    )
+    organisation = forms.ChoiceField(
+        label="How the organisation is structured",
+        choices=NOT_STATED + ORGANISATION_CHOICES,
+        required=False,
+    )
     idempotency_key = forms.BooleanField(
         label="A deduplication key or upsert strategy is stated", required=False
     )
@@ -109,6 +122,11 @@ class QuickMatchForm(forms.Form):
                     Column(Field("growth_factor", min="0", step="any"), css_class="col-sm-6"),
                     Column(Field("consumers", min="0"), css_class="col-sm-6"),
                 ),
+                Row(
+                    Column(Field("throughput_per_hour", min="0", step="any"), css_class="col-sm-6"),
+                    Column(Field("batch_window_hours", min="0", step="any"), css_class="col-sm-6"),
+                ),
+                "organisation",
                 "compliance",
                 "compliance_other",
                 Row(
@@ -141,6 +159,9 @@ class QuickMatchForm(forms.Form):
             "skill": cleaned.get("skill") or None,
             "coupling": cleaned.get("coupling") or None,
             "consumers": cleaned.get("consumers"),
+            "throughput_per_hour": cleaned.get("throughput_per_hour"),
+            "batch_window_hours": cleaned.get("batch_window_hours"),
+            "organisation": cleaned.get("organisation") or None,
             "idempotency_key": cleaned.get("idempotency_key", False),
             "schema_policy": cleaned.get("schema_policy", False),
             "security_controls": cleaned.get("security_controls", False),

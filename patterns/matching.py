@@ -13,6 +13,7 @@ Consistency = Literal["strong", "eventual"]
 Failure = Literal["retry", "dead_letter"]
 Level = Literal["low", "medium", "high"]
 Coupling = Literal["loose", "tight"]
+Organisation = Literal["central_data_team", "platform_team", "autonomous_teams"]
 
 DIMENSIONS: tuple[str, ...] = ("trigger", "granularity", "consistency", "failure")
 DIMENSION_VALUES: dict[str, tuple[str, ...]] = {
@@ -23,6 +24,7 @@ DIMENSION_VALUES: dict[str, tuple[str, ...]] = {
 }
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 COUPLINGS: tuple[str, ...] = ("loose", "tight")
+ORGANISATIONS: tuple[str, ...] = ("central_data_team", "platform_team", "autonomous_teams")
 
 # How much a mismatch on each dimension costs. Consistency weighs most because compensating
 # for it (reconciliation, read-after-write stores) touches correctness; failure handling is
@@ -60,6 +62,10 @@ class Requirements:
     schema_policy: bool = False
     security_controls: bool = False
     consumers: int | None = None
+    # What the growth rules need (patterns/growth.py); none of them changes feasibility.
+    batch_window_hours: float | None = None
+    throughput_per_hour: float | None = None
+    organisation: Organisation | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,13 @@ def _fit(requirements: Requirements, pattern: PatternSpec) -> PatternFit:
             f"{pattern.name} works best between loosely coupled systems; with tight coupling, "
             "agree on event contracts before relying on it."
         )
+    if requirements.organisation is not None:
+        # Imported here: growth.py builds on this module's types.
+        from patterns.growth import organisation_mismatch
+
+        mismatch = organisation_mismatch(requirements.organisation, pattern)
+        if mismatch is not None:
+            reasons.append(mismatch)
     return PatternFit(
         pattern=pattern,
         feasible=feasible,

@@ -8,15 +8,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from patterns.evaluation import Evaluation
+from patterns.growth import GrowthFinding, RevisitTrigger, revisit_sentence
 from patterns.matching import (
     COUPLINGS,
     DIMENSION_VALUES,
     LEVELS,
-    MatchResult,
+    ORGANISATIONS,
     Profile,
     Requirements,
 )
-from patterns.pitfalls import Pitfall
 
 NON_FIELD = "__all__"
 MAX_COMPLIANCE_ITEMS = 20
@@ -33,6 +34,9 @@ OPTIONAL_FIELDS = (
     "schema_policy",
     "security_controls",
     "consumers",
+    "batch_window_hours",
+    "throughput_per_hour",
+    "organisation",
     "chosen",
 )
 
@@ -106,6 +110,9 @@ def parse_request(data: Any, *, known_patterns: Collection[str]) -> MatchRequest
     for flag in ("idempotency_key", "schema_policy", "security_controls"):
         check(flag, _boolean)
     check("consumers", _optional(_whole_number))
+    check("batch_window_hours", _optional(_number(above=0)))
+    check("throughput_per_hour", _optional(_number(above=0)))
+    check("organisation", _optional(_choice(ORGANISATIONS)))
     check("chosen", _optional(_choice(tuple(sorted(known_patterns)), kind="pattern slug")))
     if errors:
         order = {name: i for i, name in enumerate((*REQUIRED_FIELDS, *OPTIONAL_FIELDS))}
@@ -130,12 +137,16 @@ def parse_request(data: Any, *, known_patterns: Collection[str]) -> MatchRequest
             schema_policy=values["schema_policy"],
             security_controls=values["security_controls"],
             consumers=values["consumers"],
+            batch_window_hours=values["batch_window_hours"],
+            throughput_per_hour=values["throughput_per_hour"],
+            organisation=values["organisation"],
         ),
         chosen=values["chosen"],
     )
 
 
-def result_to_json(result: MatchResult, pitfalls: tuple[Pitfall, ...]) -> dict[str, Any]:
+def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
+    result, pitfalls = evaluation.result, evaluation.pitfalls
     return {
         "recommended": result.recommended.pattern.slug if result.recommended else None,
         "suggest_split": result.suggest_split,
@@ -154,6 +165,29 @@ def result_to_json(result: MatchResult, pitfalls: tuple[Pitfall, ...]) -> dict[s
         "pitfalls": [
             {"slug": p.slug, "title": p.title, "mitigation": p.mitigation} for p in pitfalls
         ],
+        **growth_to_json(evaluation.growth, evaluation.triggers),
+    }
+
+
+def growth_to_json(
+    growth: tuple[GrowthFinding, ...], triggers: tuple[RevisitTrigger, ...]
+) -> dict[str, Any]:
+    """The growth findings and revisit triggers, as the JSON answer and the record hold them."""
+    return {
+        "growth": [
+            {
+                "slug": g.slug,
+                "title": g.title,
+                "explanation": g.explanation,
+                "mitigation": g.mitigation,
+            }
+            for g in growth
+        ],
+        "revisit": [
+            {"dimension": t.dimension, "threshold": t.threshold, "sentence": t.sentence}
+            for t in triggers
+        ],
+        "revisit_when": revisit_sentence(triggers),
     }
 
 

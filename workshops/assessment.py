@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from patterns.evaluation import Evaluation, evaluate
+from patterns.growth import (
+    GrowthFinding,
+    RevisitTrigger,
+    revisit_sentence,
+)
 from patterns.matching import PatternSpec, Profile, Requirements
 from patterns.pitfalls import Pitfall
 from workshops.models import Workflow
@@ -65,7 +70,18 @@ def requirements_of(workflow: Workflow) -> Requirements | None:
         schema_policy=workflow.schema_policy,
         security_controls=workflow.security_controls,
         consumers=workflow.consumers,
+        batch_window_hours=workflow.batch_window_hours,
+        throughput_per_hour=run_throughput_per_hour(workflow),
+        organisation=workflow.organisation or None,
     )
+
+
+def run_throughput_per_hour(workflow: Workflow) -> float | None:
+    """Records an hour a run moves: phase 5's measurement once there is one, else the phase-1
+    estimate."""
+    if workflow.measured_throughput:
+        return workflow.measured_throughput * 3600
+    return workflow.throughput_estimate
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,12 @@ class CandidateAssessment:
     risks: tuple
     # What the group estimated, or None while the catalogue's default cost stands in.
     estimate: CostInputs | None = None
+    growth: tuple[GrowthFinding, ...] = ()
+    triggers: tuple[RevisitTrigger, ...] = ()
+
+    @property
+    def revisit(self) -> str:
+        return revisit_sentence(self.triggers)
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,13 @@ class Assessment:
     checks: tuple[Check, ...]
     verdict: str
     projection: GrowthProjection | None
+    # What growth does to the engine's recommendation, and when to revisit it.
+    growth: tuple[GrowthFinding, ...] = ()
+    triggers: tuple[RevisitTrigger, ...] = ()
+
+    @property
+    def revisit(self) -> str:
+        return revisit_sentence(self.triggers)
 
     @property
     def recommended(self) -> str | None:
@@ -159,7 +188,7 @@ def assess_workflow(
         pattern = by_slug.get(slug)
         if pattern is None:
             continue  # removed from the catalogue since it was picked
-        pitfalls = evaluate(requirements, patterns, chosen=slug).pitfalls if requirements else ()
+        weighed = evaluate(requirements, patterns, chosen=slug) if requirements else None
         cost = costs.get(slug)
         estimate = None
         if cost is not None:
@@ -176,11 +205,17 @@ def assess_workflow(
                 incident_hours_per_month=Decimal("0"),
                 hourly_rate=Decimal("0"),
             )
-        tco = three_year_tco(inputs)
+        tco = three_year_tco(inputs, growth_factor=_growth_decimal(workflow.growth_factor))
         risks = tuple(r for r in workflow.risks.all() if r.pattern_slug == slug)
         candidates.append(
             CandidateAssessment(
-                pattern=pattern, pitfalls=pitfalls, tco=tco, risks=risks, estimate=estimate
+                pattern=pattern,
+                pitfalls=weighed.pitfalls if weighed else (),
+                tco=tco,
+                risks=risks,
+                estimate=estimate,
+                growth=weighed.growth if weighed else (),
+                triggers=weighed.triggers if weighed else (),
             )
         )
     # "Cheapest" is said only of a candidate that can work: an infeasible one is no option.
@@ -215,6 +250,8 @@ def assess_workflow(
         else None
     )
     return Assessment(
+        growth=evaluation.growth if evaluation else (),
+        triggers=evaluation.triggers if evaluation else (),
         workflow=workflow,
         missing=tuple(missing_for_match(workflow)),
         evaluation=evaluation,
@@ -226,3 +263,10 @@ def assess_workflow(
         verdict=validation_verdict(checks),
         projection=projection,
     )
+
+
+def _growth_decimal(growth_factor: float | None) -> Decimal | None:
+    """The growth factor as the TCO's exact arithmetic takes it; None for no usable growth."""
+    if growth_factor is None or not growth_factor > 0:
+        return None
+    return Decimal(str(growth_factor))

@@ -223,6 +223,9 @@ class RequirementsForm(PhaseForm):
             "observability": "Observability maturity",
             "skill": "Team skill with distributed systems",
             "consumers": "Consumers of the data",
+            "throughput_estimate": "Throughput of one run (records/hour, estimated)",
+            "batch_window_hours": "Batch window (hours a run may take)",
+            "organisation": "How the organisation is structured",
             "idempotency_key": "A deduplication key or upsert strategy is stated",
             "schema_policy": "A schema policy is stated",
             "security_controls": "Encryption and an audit trail are stated",
@@ -242,12 +245,20 @@ class RequirementsForm(PhaseForm):
             recorded = self.instance.compliance or []
             self.initial["compliance"] = [r for r in recorded if r in known]
             self.initial["compliance_other"] = ", ".join(r for r in recorded if r not in known)
-        for name in ("latency_value", "volume_value", "growth_factor", "consumers"):
+        for name in (
+            "latency_value",
+            "volume_value",
+            "growth_factor",
+            "consumers",
+            "throughput_estimate",
+            "batch_window_hours",
+        ):
             self.fields[name].widget.attrs.update({"min": "0", "step": "any"})
         for name, empty in (
             ("observability", "Not stated"),
             ("skill", "Not stated"),
             ("coupling", "Not stated"),
+            ("organisation", "Not stated"),
             ("delay_10s", "Not asked yet"),
             ("delay_10m", "Not asked yet"),
             ("delay_1h", "Not asked yet"),
@@ -271,6 +282,18 @@ class RequirementsForm(PhaseForm):
         value = self.cleaned_data.get("growth_factor")
         if value is not None and not value > 0:
             raise forms.ValidationError("Enter a growth factor greater than 0 (1 means no growth).")
+        return value
+
+    def clean_batch_window_hours(self):
+        value = self.cleaned_data.get("batch_window_hours")
+        if value is not None and not 0 < value <= 24:
+            raise forms.ValidationError("Enter a window of more than 0 and at most 24 hours.")
+        return value
+
+    def clean_throughput_estimate(self):
+        value = self.cleaned_data.get("throughput_estimate")
+        if value is not None and not value > 0:
+            raise forms.ValidationError("Enter a throughput greater than 0 records an hour.")
         return value
 
     def clean(self):
@@ -339,7 +362,6 @@ class ValidationPlanForm(PhaseForm):
             "target_p95_seconds",
             "target_throughput",
             "target_error_rate",
-            "batch_window_hours",
             "measured_p95_seconds",
             "measured_throughput",
             "measured_error_rate",
@@ -349,7 +371,6 @@ class ValidationPlanForm(PhaseForm):
             "target_p95_seconds": "Target p95 latency (seconds)",
             "target_throughput": "Target throughput (records/s)",
             "target_error_rate": "Acceptable error rate (%)",
-            "batch_window_hours": "Batch window (hours, for batch)",
             "measured_p95_seconds": "Measured p95 latency (seconds)",
             "measured_throughput": "Measured throughput (records/s)",
             "measured_error_rate": "Measured error rate (%)",

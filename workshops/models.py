@@ -214,6 +214,12 @@ class Coupling(models.TextChoices):
     TIGHT = "tight", "Tight"
 
 
+class Organisation(models.TextChoices):
+    CENTRAL_DATA_TEAM = "central_data_team", "One central data team"
+    PLATFORM_TEAM = "platform_team", "A platform team serving product teams"
+    AUTONOMOUS_TEAMS = "autonomous_teams", "Autonomous product teams"
+
+
 # The largest figure a workflow's number field takes: far beyond any real workflow, and small
 # enough that every figure derived from it (seconds, records per day, growth) stays finite.
 MAX_FIGURE = 10**12
@@ -236,6 +242,9 @@ REQUIREMENT_FIELDS = (
     "skill",
     "coupling",
     "consumers",
+    "throughput_estimate",
+    "batch_window_hours",
+    "organisation",
     "idempotency_key",
     "schema_policy",
     "security_controls",
@@ -273,6 +282,10 @@ class Workflow(models.Model):
     skill = models.CharField(max_length=8, choices=Level.choices, blank=True)
     coupling = models.CharField(max_length=8, choices=Coupling.choices, blank=True)
     consumers = models.PositiveIntegerField(null=True, blank=True)
+    # Records an hour one run moves, as estimated in phase 1; phase 5's measured throughput
+    # replaces it for the growth rules once there is one.
+    throughput_estimate = models.FloatField(null=True, blank=True)
+    organisation = models.CharField(max_length=24, choices=Organisation.choices, blank=True)
     idempotency_key = models.BooleanField(default=False)
     schema_policy = models.BooleanField(default=False)
     security_controls = models.BooleanField(default=False)

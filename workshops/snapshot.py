@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
+from patterns.wire import growth_to_json
 from workshops import selectors
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
 from workshops.models import (
@@ -77,6 +78,16 @@ def _estimate(inputs: CostInputs | None) -> dict[str, str] | None:
     }
 
 
+def _growth_as_data(view: Assessment, chosen: str | None) -> dict[str, Any]:
+    """What growth does to the chosen pattern (the recommendation while none is chosen), and
+    the conditions under which it stops fitting."""
+    growth, triggers = view.growth, view.triggers
+    if chosen and chosen != view.recommended:
+        weighed = next((c for c in view.candidates if c.pattern.slug == chosen), None)
+        growth, triggers = (weighed.growth, weighed.triggers) if weighed else ((), ())
+    return growth_to_json(growth, triggers)
+
+
 def _workflow_snapshot(
     view: Assessment, chosen: str | None, names: Mapping[str, str], rationale: str
 ) -> dict:
@@ -100,6 +111,9 @@ def _workflow_snapshot(
         "skill": workflow.skill,
         "coupling": workflow.coupling,
         "consumers": workflow.consumers,
+        "throughput_estimate": workflow.throughput_estimate,
+        "batch_window_hours": workflow.batch_window_hours,
+        "organisation": workflow.organisation,
         "idempotency_key": workflow.idempotency_key,
         "schema_policy": workflow.schema_policy,
         "security_controls": workflow.security_controls,
@@ -164,6 +178,10 @@ def _workflow_snapshot(
             for c in view.candidates
         ],
         "cheapest": view.cheapest,
+        # The infrastructure above follows the expected growth (records from before it did
+        # held it flat and lack this key).
+        "tco_along_growth": True,
+        **_growth_as_data(view, chosen),
         "chosen": {"pattern": chosen or "", "name": names.get(chosen or "", "")},
         # "Chosen option: X, because …" for this workflow: a part's own reason; the whole's is
         # the decision's rationale.
@@ -621,7 +639,9 @@ class RecordedWorkflow:
 
 DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
 # Figures a workflow must have above zero (the engine divides by them or compares with them).
-ABOVE_ZERO = frozenset({"latency_value", "growth_factor"})
+ABOVE_ZERO = frozenset(
+    {"latency_value", "growth_factor", "throughput_estimate", "batch_window_hours"}
+)
 ROLES = {label: value for value, label in Participant.Role.choices}
 INVOLVEMENTS = {
     "decision_makers": Participant.Involvement.DECISION_MAKER,
@@ -640,6 +660,9 @@ def recorded_workflows(record: Mapping[str, Any]) -> list[RecordedWorkflow]:
             for name in REQUIREMENT_FIELDS
             if name in entry and name not in ("latency_unit", "volume_unit")
         }
+        if "batch_window_hours" not in entry:  # older records kept it with the targets alone
+            targets = as_dict(as_dict(entry.get("validation")).get("targets"))
+            fields["batch_window_hours"] = targets.get("batch_window_hours")
         for key in ("latency", "volume"):
             measure = as_dict(entry.get(key))
             fields |= {f"{key}_value": measure.get("value"), f"{key}_unit": measure.get("unit")}

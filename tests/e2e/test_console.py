@@ -96,3 +96,25 @@ def test_it_records_an_accepted_decision_and_finds_it_in_the_history(page, live_
     page.get_by_label("Search").fill("inventory")
     expect(page.locator("#results")).to_contain_text("Nightly inventory sync")
     assert page.console_errors == []
+
+
+def test_the_growth_inputs_typed_in_phase_one_say_when_the_batch_stops_fitting(
+    page, live_server, workshop
+):
+    from workshops.services.workshops import phase_go
+
+    profile(workshop, candidates=[], volume_value=50_000_000)
+    log_in(page, live_server, workshop.facilitator)
+    page.goto(f"/workshops/{workshop.pk}/")
+    page.get_by_label("Throughput of one run (records/hour, estimated)").fill("41666667")
+    page.get_by_label("Batch window (hours a run may take)").fill("4")
+    page.get_by_label("How the organisation is structured").select_option("autonomous_teams")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+
+    phase_go(workshop=workshop, phase=3)
+    page.reload()
+    growth = page.get_by_test_id("growth-batch")
+    expect(growth).to_contain_text("it stops fitting at about 3.3x")
+    expect(growth).to_contain_text("Revisit when: volume passes 166.7 M records a day")
+    expect(page.locator('.ranking-card[data-pattern="batch"]')).to_contain_text("bottleneck")
+    assert page.console_errors == []

@@ -41,6 +41,16 @@ STREAMING = PatternSpec(
 )
 BUILTIN = (BATCH, CHOREOGRAPHY, STREAMING)
 BUILTIN_SLUGS = tuple(p.slug for p in BUILTIN)
+# The keys of the engine's JSON answer, as `manage.py match` and /api/match publish it.
+ANSWER_KEYS = {
+    "recommended",
+    "suggest_split",
+    "ranking",
+    "pitfalls",
+    "growth",
+    "revisit",
+    "revisit_when",
+}
 
 
 def profile(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from patterns.api import EXAMPLE_WORKFLOW
 from tests.factories import PatternFactory
+from tests.patterns.builders import ANSWER_KEYS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_it_recommends_choreography_for_order_placed_events(client):
 
 def test_it_answers_with_exactly_the_documented_keys(client):
     body = post(client, {**ORDER_PLACED, "compliance": ["PCI DSS"], "chosen": "streaming"}).json()
-    assert set(body) == {"recommended", "suggest_split", "ranking", "pitfalls"}
+    assert set(body) == ANSWER_KEYS
     assert set(body["ranking"][0]) == {"pattern", "feasible", "score", "reasons", "mismatches"}
     # streaming retries record by record: duplicates are a risk too
     assert [p["slug"] for p in body["pitfalls"]] == [
@@ -44,6 +45,43 @@ def test_it_answers_with_exactly_the_documented_keys(client):
         "compliance",
     ]
     assert set(body["pitfalls"][0]) == {"slug", "title", "mitigation"}
+
+
+def test_it_says_when_the_nightly_batch_stops_fitting_and_when_to_revisit(client):
+    body = post(
+        client,
+        {
+            "trigger": "scheduled",
+            "granularity": "batch",
+            "consistency": "strong",
+            "failure": "retry",
+            "max_latency_seconds": 86400,
+            "volume_per_day": 50_000_000,
+            "growth_factor": 10,
+            "throughput_per_hour": 50_000_000 / 1.2,
+            "batch_window_hours": 4,
+            "organisation": "autonomous_teams",
+        },
+    ).json()
+    assert body["recommended"] == "batch"
+    (window,) = body["growth"]
+    assert window["slug"] == "batch_window"
+    assert "stops fitting at about 3.3x" in window["explanation"]
+    assert body["revisit"][0] == {
+        "dimension": "volume",
+        "threshold": 50_000_000 / 1.2 * 4,
+        "sentence": "volume passes 166.7 M records a day",
+    }
+    assert body["revisit_when"].startswith("Revisit when: volume passes 166.7 M records a day;")
+    assert any("bottleneck" in reason for reason in body["ranking"][0]["reasons"])
+
+
+def test_it_names_a_bad_organisation_and_window(client):
+    response = post(client, {**ORDER_PLACED, "organisation": "anarchy", "batch_window_hours": 0})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "unknown value 'anarchy'" in errors["organisation"][0]
+    assert errors["batch_window_hours"] == ["must be greater than 0"]
 
 
 def test_it_gives_the_same_answer_as_the_command(client):

@@ -121,6 +121,17 @@ class TestGuide:
         assert "dead-letter" in content.lower()
         assert "Can one integration combine several patterns" in content
 
+    def test_it_explains_the_growth_rules_with_the_engines_thresholds(self, client):
+        from patterns.growth import FAN_OUT_CONSUMERS, STRONG_GROWTH
+
+        content = client.get(reverse("guide")).content.decode()
+        growth = content.split('<section id="growth"')[1].split("</section>")[0]
+        assert f"growth of {STRONG_GROWTH:g}x or more" in growth
+        assert {10: "ten"}[FAN_OUT_CONSUMERS] + " or more consumers" in growth
+        for rule in ("Batch window", "Streaming cost", "Bus fan-out", "Organisation", "Revisit"):
+            assert f"<dt>{rule}" in growth
+        assert 'href="#growth"' in content
+
     def test_it_is_reachable_from_the_navigation(self, client):
         home = client.get(reverse("home")).content.decode()
         assert f'href="{reverse("guide")}"' in home
@@ -163,6 +174,20 @@ class TestQuickMatch:
         pitfalls = response.context["evaluation"].pitfalls
         assert pitfalls[0].slug == "over_engineering"
         assert "Start with Batch processing" in response.content.decode()
+
+    def test_it_says_when_a_nightly_job_outgrows_its_window_and_when_to_revisit(self, client):
+        query = {**DEFAULTS, "volume": "50000000", "growth_factor": "10"}
+        query |= {"throughput_per_hour": "41666667", "batch_window_hours": "4"}
+        query |= {"organisation": "autonomous_teams"}
+        content = client.get(MATCH_URL, query).content.decode()
+        growth = content.split('data-growth="batch_window"')[1].split("</div>")[0]
+        assert "it stops fitting at about 3.3x" in growth
+        assert "Revisit when: volume passes 166.7 M records a day" in content
+        assert "can become the bottleneck" in content
+
+    def test_it_shows_a_bad_window_beside_its_field(self, client):
+        response = client.get(MATCH_URL, {**DEFAULTS, "batch_window_hours": "0"})
+        assert response.context["form"].errors["batch_window_hours"] == ["Must be greater than 0"]
 
     def test_it_converts_units_before_matching(self, client):
         # 2 minutes is 120 s: batch (floor 60 s) is feasible again.

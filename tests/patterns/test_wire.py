@@ -21,7 +21,7 @@ from patterns.wire import (
     parse_request,
     result_to_json,
 )
-from tests.patterns.builders import BUILTIN, BUILTIN_SLUGS, requirements
+from tests.patterns.builders import ANSWER_KEYS, BUILTIN, BUILTIN_SLUGS, requirements
 
 MINIMAL = {
     "trigger": "event",
@@ -324,13 +324,13 @@ def order_placed_json(**constraints):
         "event", "record", "eventual", "dead_letter", max_latency_seconds=60, **constraints
     )
     evaluation = evaluate(wanted, BUILTIN, chosen="streaming")
-    return result_to_json(evaluation.result, evaluation.pitfalls)
+    return result_to_json(evaluation)
 
 
 def test_it_answers_with_the_recommendation_ranking_and_pitfalls():
     answer = order_placed_json(compliance=("GDPR",))
 
-    assert set(answer) == {"recommended", "suggest_split", "ranking", "pitfalls"}
+    assert set(answer) == ANSWER_KEYS
     assert answer["recommended"] == "choreography"
     assert answer["suggest_split"] is False
     assert [fit["pattern"] for fit in answer["ranking"]] == ["choreography", "streaming", "batch"]
@@ -357,7 +357,7 @@ def test_it_answers_null_when_nothing_is_feasible():
     wanted = requirements(max_latency_seconds=0.0001)
     evaluation = evaluate(wanted, BUILTIN)
 
-    answer = result_to_json(evaluation.result, evaluation.pitfalls)
+    answer = result_to_json(evaluation)
 
     assert answer["recommended"] is None
     assert answer["suggest_split"] is False

@@ -111,3 +111,14 @@ def test_a_candidate_removed_from_the_catalogue_is_not_the_default(workflow):
     workflow.refresh_from_db()
     assessment = assess_workflow(workflow, catalogue_specs())
     assert assessment.default_choice == "streaming"
+
+
+def test_the_organisations_the_engine_knows_are_those_phase_one_offers():
+    from patterns.growth import ORGANISATION_LABELS
+    from patterns.matching import ORGANISATIONS
+    from workshops.models import Organisation
+
+    assert tuple(Organisation.values) == ORGANISATIONS == tuple(ORGANISATION_LABELS)
+    assert [label.casefold() for label in Organisation.labels] == [
+        label.casefold() for label in ORGANISATION_LABELS.values()
+    ]

@@ -28,6 +28,7 @@ from tests.workshops.hybrids import (
 )
 from workshops.documents.json import decision_to_json
 from workshops.models import Decision, DecisionChoice, Risk, Workshop
+from workshops.rules.economics import MONTHS
 from workshops.services.decisions import (
     decision_import,
     decision_record,
@@ -328,7 +329,10 @@ class TestRevisit:
         older = copy.deepcopy(decision.snapshot)
         for workflow in older["workflows"]:
             for candidate in workflow["candidates"]:
-                del candidate["estimate"]  # records from before the inputs were kept
+                estimate = candidate.pop("estimate")  # records from before the inputs were kept
+                if estimate:  # those records held the infrastructure flat over 36 months
+                    monthly = Decimal(estimate["monthly_infrastructure"])
+                    candidate["tco"]["infrastructure"] = str(monthly * MONTHS)
         Decision.objects.filter(pk=decision.pk).update(snapshot=older)
         decision.refresh_from_db()
         workshop = decision_revisit(decision=decision, by=facilitator)

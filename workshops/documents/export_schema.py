@@ -27,6 +27,7 @@ from workshops.models import (
     Dimension,
     DimensionVote,
     LatencyUnit,
+    Organisation,
     Participant,
     Risk,
     RiskProposal,
@@ -244,6 +245,19 @@ class Candidate(Strict):
     pitfalls: _list(Pitfall, 50)
 
 
+class GrowthFinding(Strict):
+    slug: _one_of(("batch_window", "streaming_cost", "fan_out"))
+    title: Generated
+    explanation: Generated
+    mitigation: Generated
+
+
+class RevisitTrigger(Strict):
+    dimension: _one_of(("volume", "latency", "consumers"))
+    threshold: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    sentence: Generated
+
+
 class Chosen(Strict):
     pattern: SlugOrBlank
     name: PatternName
@@ -393,6 +407,10 @@ class RecordedWorkflow(Strict):
     skill: _one_of(("", *_values(Level)))
     coupling: _one_of(("", *_values(Coupling)))
     consumers: Annotated[int, Field(ge=0, le=2**31 - 1)] | None
+    # Exports from before the growth rules lack these and the growth findings below.
+    throughput_estimate: _figure(above_zero=True) = None
+    batch_window_hours: _figure(above_zero=True) = None
+    organisation: _one_of(("", *_values(Organisation))) | None = None
     idempotency_key: bool
     schema_policy: bool
     security_controls: bool
@@ -406,6 +424,10 @@ class RecordedWorkflow(Strict):
     ranking: _list(Fit, 200)
     candidates: _list(Candidate, 50)
     cheapest: Slug | None
+    tco_along_growth: bool | None = None
+    growth: _list(GrowthFinding, 10) | None = None
+    revisit: _list(RevisitTrigger, 10) | None = None
+    revisit_when: Generated | None = None
     chosen: Chosen
     # Exports from before each part had its own reason share the decision's.
     rationale: LongText | None = None

@@ -493,6 +493,17 @@ def _confirmation(workflow: Mapping[str, Any]) -> list[str]:
         blocks.append("No prototype targets recorded.")
     if validation.get("projection"):
         blocks.append(md_paragraph(validation["projection"]))
+    growth = as_dicts(workflow.get("growth"))
+    if growth:
+        blocks.append(
+            _bullets(
+                f"{md_inline(g.get('title'))}: {md_inline(g.get('explanation'))} "
+                f"Mitigation: {md_inline(g.get('mitigation'))}"
+                for g in growth
+            )
+        )
+    if workflow.get("revisit_when"):
+        blocks.append(md_paragraph(workflow["revisit_when"]))
     return blocks
 
 

@@ -35,12 +35,32 @@ class TcoBreakdown:
     monthly_equivalent: Decimal
 
 
-def three_year_tco(inputs: CostInputs) -> TcoBreakdown:
-    """Infrastructure and incident response over 36 months plus one-off training, to the cent."""
+def infrastructure_along_growth(monthly: Decimal, growth_factor: Decimal | None) -> Decimal:
+    """Thirty-six months of infrastructure whose cost follows the volume: today's monthly cost
+    in the first month, `growth_factor` times it in the last, rising in equal steps between
+    (batch compute grows linearly with the data, streaming with the throughput, choreography
+    with the bus and its subscribers). Without growth (None or 1) the cost stays flat."""
+    if growth_factor is None:
+        growth_factor = Decimal(1)
+    if (
+        not isinstance(growth_factor, Decimal)
+        or not growth_factor.is_finite()
+        or growth_factor <= 0
+    ):
+        raise ValueError(f"growth_factor must be a positive Decimal, not {growth_factor!r}.")
+    # The months' multipliers 1, 1 + step, …, growth_factor average (1 + growth_factor) / 2.
+    return monthly * MONTHS * (1 + growth_factor) / 2
+
+
+def three_year_tco(inputs: CostInputs, *, growth_factor: Decimal | None = None) -> TcoBreakdown:
+    """Infrastructure and incident response over 36 months plus one-off training, to the cent;
+    with a growth factor the infrastructure follows the expected growth instead of staying flat."""
     # A fixed context, so that the result does not depend on whatever the caller set globally.
     with localcontext() as context:
         context.prec = 28
-        infrastructure = _to_cents(inputs.monthly_infrastructure * MONTHS)
+        infrastructure = _to_cents(
+            infrastructure_along_growth(inputs.monthly_infrastructure, growth_factor)
+        )
         training = _to_cents(inputs.training)
         incidents = _to_cents(inputs.incident_hours_per_month * inputs.hourly_rate * MONTHS)
         # The total adds the rounded parts, so that the figures in the record add up on paper.

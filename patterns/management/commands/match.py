@@ -27,6 +27,4 @@ class Command(BaseCommand):
             # One line naming the field; CommandError exits non-zero without a traceback.
             raise CommandError(str(invalid)) from None
         evaluation = evaluate(request.requirements, specs, chosen=request.chosen)
-        self.stdout.write(
-            json.dumps(result_to_json(evaluation.result, evaluation.pitfalls), indent=2)
-        )
+        self.stdout.write(json.dumps(result_to_json(evaluation), indent=2))

@@ -19,6 +19,15 @@ def rich_decision(workshop: Workshop, by) -> Decision:
     objection and an agreement on it."""
     hybrid = split_into_hybrid(workshop)
     update(hybrid.stream, {"consumers": 4, "coupling": "loose", "compliance": ["gdpr"]})
+    # The whole's nightly run outgrows its window: growth findings and a volume trigger.
+    update(
+        hybrid.whole,
+        {
+            "throughput_estimate": 1_000_000,
+            "batch_window_hours": 4,
+            "organisation": "central_data_team",
+        },
+    )
     join = room_services.participant_join
     olga = join(workshop=workshop, name="Olga", role="security", involvement="decision_maker")
     ben = join(workshop=workshop, name="Ben", role="engineering", involvement="decision_maker")

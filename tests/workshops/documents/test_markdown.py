@@ -217,7 +217,8 @@ class TestMadr:
             "| 1 | The run overruns its window | 3 × 4 = 12 | Operations | Partition the load. |"
             in text
         )
-        assert "| Batch processing (cheapest) | $14,400 | $1,000 | $7,200 | $22,600 |" in text
+        # $400 a month today and 10x in three years: $2,200 a month on average, not $400.
+        assert "| Batch processing (cheapest) | $79,200 | $1,000 | $7,200 | $87,400 |" in text
         assert "### Risks of Real-time streaming\n\nNo risks recorded." in text
 
     def test_it_confirms_with_the_prototype_plan_and_results(

@@ -28,6 +28,7 @@ SECTIONS = [
     "Risks of Batch processing",
     "Risks of Real-time streaming",
     "Three-year cost of ownership",
+    "Growth",  # 10x growth on batch: a caution, and when to revisit
     "Confirmation",
     "Consequences",
     "Review",

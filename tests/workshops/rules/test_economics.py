@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshops.rules.economics import MONTHS, CostInputs, TcoBreakdown, cheapest, three_year_tco
+from workshops.rules.economics import (
+    MONTHS,
+    CostInputs,
+    TcoBreakdown,
+    cheapest,
+    infrastructure_along_growth,
+    three_year_tco,
+)
 
 
 def _inputs(monthly="0", training="0", hours="0", rate="0") -> CostInputs:
@@ -141,3 +148,35 @@ def test_it_breaks_a_tie_by_the_first_name_in_sorted_order():
 
 def test_it_names_no_cheapest_candidate_without_costs():
     assert cheapest({}) is None
+
+
+# --- infrastructure along the expected growth ------------------------------------------------
+
+
+def test_it_projects_the_infrastructure_along_the_growth_instead_of_flat():
+    flat = three_year_tco(_inputs("1000"))
+    grown = three_year_tco(_inputs("1000"), growth_factor=Decimal("10"))
+
+    # From 1,000 a month today to 10,000 in the last month: 5,500 a month on average.
+    assert flat.infrastructure == Decimal("36000.00")
+    assert grown.infrastructure == Decimal("198000.00")
+    assert grown.total == Decimal("198000.00")
+
+
+def test_it_keeps_the_infrastructure_flat_without_growth():
+    assert three_year_tco(_inputs("1000"), growth_factor=Decimal("1")) == three_year_tco(
+        _inputs("1000")
+    )
+
+
+@pytest.mark.parametrize("bad", [Decimal("0"), Decimal("-2"), Decimal("NaN"), 10.0])
+def test_it_refuses_a_growth_factor_that_is_not_positive(bad):
+    with pytest.raises(ValueError, match="growth_factor"):
+        infrastructure_along_growth(Decimal("1000"), bad)
+
+
+@given(monthly=money, low=st.decimals(1, 1000, places=2), high=st.decimals(1, 1000, places=2))
+def test_more_growth_never_costs_less(monthly, low, high):
+    low, high = sorted((low, high))
+
+    assert infrastructure_along_growth(monthly, low) <= infrastructure_along_growth(monthly, high)

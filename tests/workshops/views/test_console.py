@@ -112,6 +112,40 @@ class TestPhases:
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "the maximum acceptable latency (phase 1)" in content
 
+    def test_phase_three_says_when_the_recommended_batch_stops_fitting_its_window(
+        self, facilitator_client, workshop, workflow
+    ):
+        profile(
+            workshop,
+            candidates=[],
+            volume_value=50_000_000,
+            growth_factor=10,
+            throughput_estimate=50_000_000 / 1.2,
+            batch_window_hours=4,
+            organisation="autonomous_teams",
+        )
+        phase_go(workshop=workshop, phase=3)
+        content = facilitator_client.get(console_url(workshop)).content.decode()
+        growth = content.split('data-testid="growth-batch"')[1].split("</div>")[0]
+        assert "it stops fitting at about 3.3x" in growth
+        assert "run the partitions in parallel" in growth
+        assert "Revisit when: volume passes 166.7 M records a day" in growth
+        assert "can become the bottleneck" in content  # the organisation, as a reason
+        # A mismatch with the organisation is a reason, not a demotion: batch still leads.
+        assert content.index('data-pattern="batch"') < content.index('data-pattern="streaming"')
+        assert "ranking-card recommended" in content.split('data-pattern="batch"')[0][-200:]
+
+    def test_phase_four_shows_each_candidates_growth_and_the_growing_cost(
+        self, facilitator_client, workshop, workflow
+    ):
+        profile(workshop, candidates=["batch", "choreography"], consumers=12, growth_factor=10)
+        phase_go(workshop=workshop, phase=4)
+        content = facilitator_client.get(console_url(workshop)).content.decode()
+        assert 'data-growth="fan_out"' in content.split('data-testid="growth-choreography"')[1]
+        assert "Revisit when:" in content.split('data-testid="revisit-choreography"')[1]
+        assert "consumers reach 10" not in content  # already past it: a finding, not a trigger
+        assert "10× it in the thirty-sixth" in content
+
     def test_phase_five_shows_pass_fail_and_the_growth_projection(
         self, facilitator_client, workshop, workflow
     ):
@@ -130,6 +164,7 @@ class TestPhases:
         content = facilitator_client.get(console_url(workshop)).content.decode()
         assert "6.5 hours" in content
         assert "no longer fits the 4-hour window" in content
+        assert "Batch window: 4 hours (phase 1)" in content  # asked beside the profile
         assert 'data-testid="validation-checks"' in content
 
 

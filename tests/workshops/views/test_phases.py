@@ -134,6 +134,43 @@ class TestRequirements:
         assert 'data-testid="tolerance-warning"' in content
         assert "12 hours" in content
 
+    def test_it_records_the_growth_inputs_beside_the_profile(
+        self, facilitator_client, workshop, workflow
+    ):
+        data = requirements_data(
+            workflow,
+            **{
+                "p1-throughput_estimate": "2000000",
+                "p1-batch_window_hours": "4",
+                "p1-organisation": "autonomous_teams",
+            },
+        )
+        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
+        assert "Saved at" in response.content.decode()
+        workflow.refresh_from_db()
+        assert workflow.throughput_estimate == 2_000_000
+        assert workflow.organisation == "autonomous_teams"
+        assert workflow.batch_window_hours == 4
+
+    @pytest.mark.parametrize(
+        ("field", "bad", "message"),
+        [
+            ("throughput_estimate", "0", "Enter a throughput greater than 0 records an hour."),
+            ("throughput_estimate", "-5", "Enter a throughput greater than 0 records an hour."),
+            ("batch_window_hours", "0", "Enter a window of more than 0 and at most 24 hours."),
+            ("batch_window_hours", "25", "Enter a window of more than 0 and at most 24 hours."),
+        ],
+    )
+    def test_it_answers_a_bad_growth_input_beside_the_field(
+        self, facilitator_client, workshop, workflow, field, bad, message
+    ):
+        data = requirements_data(workflow, **{f"p1-{field}": bad})
+        response = facilitator_client.post(phase_url(workshop, workflow, 1), data, headers=HTMX)
+        content = response.content.decode()
+        assert f'<div id="fb_id_p1-{field}"' in content
+        assert message in content
+        assert getattr(Workflow.objects.get(pk=workflow.pk), field) is None
+
     def test_it_records_other_compliance_regimes(self, facilitator_client, workshop, workflow):
         data = requirements_data(workflow, **{"p1-compliance_other": "ISO 27001, gdpr"})
         facilitator_client.post(phase_url(workshop, workflow, 1), data)
