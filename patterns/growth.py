@@ -102,6 +102,10 @@ def window_projection(requirements: Requirements) -> WindowProjection | None:
         return None
     factor = _factor(requirements)
     hours_now = requirements.volume_per_day / throughput
+    # A run too short to measure against its window (or figures past a float's range) says
+    # nothing about when it outgrows the window.
+    if not (0 < hours_now < math.inf) or not math.isfinite(window / hours_now):
+        return None
     return WindowProjection(
         hours_now=hours_now,
         hours_at_growth=hours_now * factor,
