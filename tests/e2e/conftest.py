@@ -76,3 +76,13 @@ def log_in(page, live_server, user) -> None:
     client.force_login(user)
     cookie = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def saved_with(*fields: str):
+    """A predicate for the autosave response whose request carried all of `fields`."""
+
+    def matches(response) -> bool:
+        body = response.request.post_data or ""
+        return response.request.method == "POST" and all(field in body for field in fields)
+
+    return matches

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import log_in, saved_with, screenshot
 from tests.factories import UserFactory
 from workshops.models import Workflow
 from workshops.services.teams import team_create
@@ -32,16 +32,6 @@ def workshop(catalogue):
         scheduled_at=timezone.now(),
         facilitator=facilitator,
     )
-
-
-def saved_with(*fields: str):
-    """A predicate for the autosave response whose request carried all of `fields`."""
-
-    def matches(response) -> bool:
-        body = response.request.post_data or ""
-        return response.request.method == "POST" and all(field in body for field in fields)
-
-    return matches
 
 
 def retype(field, text: str) -> None:

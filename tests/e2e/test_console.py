@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import log_in, saved_with, screenshot
 from tests.factories import UserFactory
 from tests.workshops.builders import profile
 from workshops.models import Workflow
@@ -108,7 +108,14 @@ def test_the_growth_inputs_typed_in_phase_one_say_when_the_batch_stops_fitting(
     page.goto(f"/workshops/{workshop.pk}/")
     page.get_by_label("Throughput of one run (records/hour, estimated)").fill("41666667")
     page.get_by_label("Batch window (hours a run may take)").fill("4")
-    page.get_by_label("How the organisation is structured").select_option("autonomous_teams")
+    # The autosave that carries all three has answered (an earlier "Saved at" is the first's).
+    last = saved_with(
+        "p1-throughput_estimate=41666667",
+        "p1-batch_window_hours=4",
+        "p1-organisation=autonomous_teams",
+    )
+    with page.expect_response(last):
+        page.get_by_label("How the organisation is structured").select_option("autonomous_teams")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
 
     phase_go(workshop=workshop, phase=3)

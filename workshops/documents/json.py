@@ -175,6 +175,9 @@ PATTERNS = {
 }
 
 
+MISSING_NAMED = 6  # keys a message about missing ones names before "and N more"
+
+
 def problem_sentence(errors: Sequence[Mapping[str, Any]]) -> str:
     """The first of pydantic's errors as one sentence that names the field."""
     error = errors[0]
@@ -185,9 +188,13 @@ def problem_sentence(errors: Sequence[Mapping[str, Any]]) -> str:
         keys = [
             str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent
         ]
+        # A whole object emptied misses dozens of keys: the first few say enough, on one line.
+        named = ", ".join(keys[:MISSING_NAMED]) + (
+            f" and {len(keys) - MISSING_NAMED} more" if len(keys) > MISSING_NAMED else ""
+        )
         if not parent:
-            return f"Missing {_plural(len(keys), 'key')}: {', '.join(keys)}."
-        return f'"{_path(parent)}" is missing {", ".join(keys)}.'
+            return f"Missing {_plural(len(keys), 'key')}: {named}."
+        return f'"{_path(parent)}" is missing {named}.'
     if kind == "extra_forbidden":
         return f'"{name}" is not a key a decision export has (this version reads "{FORMAT}").'
     if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):

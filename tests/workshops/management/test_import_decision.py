@@ -194,6 +194,11 @@ BAD_DOCUMENTS = {
         lambda d: changed(d, snapshot={**d["snapshot"], "workflows": ["batch"]}),
         '"snapshot.workflows[0]" must be an object, not a string',
     ),
+    "a workflow emptied of every key": (
+        lambda d: changed(d, snapshot={**d["snapshot"], "workflows": [{}]}),
+        '"snapshot.workflows[0]" is missing name, is_part, description, source_system, '
+        "target_system, data_elements and ",
+    ),
     "a snapshot without workflows": (
         lambda d: changed(d, snapshot=without(d["snapshot"], "workflows")),
         '"snapshot" is missing workflows.',
