@@ -32,6 +32,7 @@ from workshops.services.pdfs import (
     record_pdf_retry,
     record_pdf_stalled,
 )
+from workshops.views.request_ids import id_or_none
 from workshops.views.room_access import live_response
 
 
@@ -138,10 +139,10 @@ def record_pdf_retry_view(request: HttpRequest, decision_id: int) -> HttpRespons
 def _draft_job(request: HttpRequest, workshop) -> RecordPdf:
     """The drawing the page follows (?drawing=ID), else the draft of the workshop as it is
     now: its key is what the draft prints, so any change gets a fresh one."""
-    drawing = request.GET.get("drawing", "")
-    if drawing.isdigit() and len(drawing) < 19:
+    drawing = id_or_none(request.GET.get("drawing"))
+    if drawing is not None:
         pdf = selectors.draft_pdf_get_for_member(
-            user=request.user, workshop=workshop, pdf_id=int(drawing)
+            user=request.user, workshop=workshop, pdf_id=drawing
         )
         if pdf is not None:
             return pdf

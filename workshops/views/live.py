@@ -4,7 +4,6 @@ proposed risks. Only the facilitator settles; every team member sees the panel."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -35,6 +34,7 @@ from workshops.views.console import (
     console_workflow,
     workshop_load,
 )
+from workshops.views.request_ids import id_or_none
 from workshops.views.room import facilitator_name, is_facilitator
 from workshops.views.room_access import live_response
 
@@ -50,7 +50,6 @@ CONFLICT = (
     "Look at the form, then apply the room's answers again."
 )
 STALE = "The panel was out of date; it is drawn afresh — try again."
-PART_ID = re.compile(r"[0-9]{1,12}")
 
 
 # --- what the panel shows ------------------------------------------------------------------
@@ -155,14 +154,14 @@ def live_panel(request: HttpRequest, workshop_id: int) -> HttpResponse:
     version = selectors.workshop_room_version(user=request.user, workshop_id=workshop_id)
     phase = _phase_asked(request.GET.get("phase", ""))
     part = request.GET.get("part", "")
-    # isdigit() alone takes "²", which int() refuses; 13 digits and more name no workflow.
-    if part and not PART_ID.fullmatch(part):
+    part_id = id_or_none(part) if part else None
+    if part and part_id is None:
         raise Http404("No such part of this workflow.")
 
     def draw() -> HttpResponse:
         workshop = selectors.workshop_get_for_member(user=request.user, workshop_id=workshop_id)
         workflows = selectors.workshop_workflows(workshop)
-        workflow = console_workflow(workflows, int(part)) if part else workflows[0]
+        workflow = console_workflow(workflows, part_id) if part else workflows[0]
         context = console_live_context(workshop, workflows, workflow, phase)
         return render(request, PANEL, {**context, **_page(workshop, workflow)})
 

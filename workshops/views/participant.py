@@ -49,6 +49,7 @@ from workshops.services import room as room_services
 from workshops.snapshot import votes_as_data
 from workshops.views import room_access
 from workshops.views.console import workshop_timebox
+from workshops.views.request_ids import id_or_none
 
 TEMPLATE = "workshops/room/participant.html"
 # What a participant does in each phase, drawn inside the page's phase area.
@@ -63,7 +64,6 @@ PHASE_TEMPLATES = {
 # votes, proposed risks). The poll never redraws those; the others it redraws whole.
 PHASES_WITH_INPUTS = frozenset({1, 2, 4})
 SLUG = re.compile(r"[-a-z0-9_]{1,50}")
-ID = re.compile(r"[0-9]{1,12}")
 DECISION_SHOWN = re.compile(r"[0-9]{1,12}|decided")
 
 SPECTATOR_REFUSAL = (
@@ -472,10 +472,11 @@ def participant_context(
 
 
 def _posted_id(value: str | None) -> int:
-    """The id a post names, or 404 (isdigit() alone takes "²", which int() refuses)."""
-    if value is None or not ID.fullmatch(value):
+    """The id a post names, or 404."""
+    pk = id_or_none(value)
+    if pk is None:
         raise Http404("No such thing in this workshop.")
-    return int(value)
+    return pk
 
 
 def _posted_workflow(participant: Participant, value: str | None) -> Workflow:

@@ -265,6 +265,15 @@ class TestDraftQueue:
         assert facilitator_client.get(draft_url(workshop)).content == content
         assert not queued.results
 
+    @pytest.mark.parametrize("drawing", ["²", "١", "1e3", " 1", "9" * 30, "-1"])
+    def test_a_forged_drawing_id_follows_the_workshop_as_it_is(
+        self, queued, facilitator_client, workshop, drawing
+    ):
+        response = facilitator_client.get(draft_url(workshop), {"drawing": drawing})
+        assert response.status_code == 202
+        assert "Drawing the PDF" in response.content.decode()
+        assert RecordPdf.objects.get().workshop == workshop
+
     def test_the_console_follows_the_draft_in_place(self, queued, facilitator_client, workshop):
         console = facilitator_client.get(
             reverse("workshops:console", kwargs={"workshop_id": workshop.pk})
