@@ -465,6 +465,10 @@ class Decision(models.Model):
     # An imported decision: the export it came from (documents.json.export_fingerprint), so
     # that importing the same export into the team again finds it instead of copying it.
     import_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Whether the latest figures noted on the record since (FigureNote) cross one of the
+    # frozen record's revisit triggers: kept here, written with each note, so that the
+    # history and the dashboard filter on it without reading the notes.
+    noted_review_due = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -488,6 +492,50 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:decision-detail", kwargs={"decision_id": self.pk})
+
+
+class FigureNote(models.Model):
+    """A team member's reading of a decided workflow's figures today (volume, the latency now
+    needed, the consumers), dated, beside the frozen record and never in it: the latest noted
+    figure of each kind is checked against the record's revisit triggers."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="figure_notes")
+    # Which of the record's workflows (its place in the snapshot: 0 the whole, then the parts).
+    workflow_position = models.PositiveSmallIntegerField(default=0)
+    noted_on = models.DateField()
+    # Who noted it: the account while it exists here, and the name as it was shown (an
+    # imported note keeps its author's name without an account).
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.CharField(max_length=150)
+    volume_value = models.FloatField(null=True, blank=True)
+    volume_unit = models.CharField(max_length=8, choices=VolumeUnit.choices, default=VolumeUnit.DAY)
+    latency_value = models.FloatField(null=True, blank=True)
+    latency_unit = models.CharField(
+        max_length=8, choices=LatencyUnit.choices, default=LatencyUnit.MINUTES
+    )
+    consumers = models.PositiveIntegerField(null=True, blank=True)
+    text = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_on", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Figures noted on {self.noted_on} by {self.author}"
+
+    @property
+    def volume_per_day(self) -> float | None:
+        if self.volume_value is None:
+            return None
+        return self.volume_value * (24 if self.volume_unit == VolumeUnit.HOUR else 1)
+
+    @property
+    def max_latency_seconds(self) -> float | None:
+        if self.latency_value is None:
+            return None
+        return self.latency_value * LATENCY_UNIT_SECONDS[self.latency_unit]
 
 
 class DecisionChoice(models.Model):
