@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-load bench-pdf install dev-install browser axe java clean schema
+.PHONY: run test lint format bench bench-load bench-product bench-pdf install dev-install browser axe java clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,13 +60,19 @@ format: dev-install
 	$(BIN)/ruff format .
 
 ## bench: time the engine and the pages against a trivial view served by the same process,
-## then the load run (locust against gunicorn with 2 workers on a fresh PostgreSQL database)
+## then the load run (locust against gunicorn with 2 workers on a fresh PostgreSQL database),
+## then the whole product's load run (bench-product)
 bench: dev-install
 	$(BIN)/python -m bench
 
 ## bench-load: the load run alone
 bench-load: dev-install
 	$(BIN)/python -m bench.load
+
+## bench-product: the whole product's load run alone (a facilitator and 50 participants through
+## a workshop, the PDF drawn by `manage.py worker`, the history read; 60 s on a fresh PostgreSQL)
+bench-product: dev-install
+	$(BIN)/python -m bench.product
 
 ## schema: write the decision export's JSON Schema (docs/decision-export.schema.json) from its models
 schema: install

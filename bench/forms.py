@@ -28,17 +28,21 @@ class _FormReader(HTMLParser):
         self._option_selected = False
         self._textarea: str | None = None
         self._text: list[str] = []
+        # What a person picks from: each radio group's values and each named submit button's.
+        self.choices: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: (value or "") for name, value in attrs}
-        if tag == "form" and not self.found and attributes.get("action") == self.action:
+        if tag == "form" and not self.found and attributes.get("action", "") == self.action:
             self.inside = self.found = True
             return
         if not self.inside or "disabled" in attributes:
             return
         name = attributes.get("name", "")
+        kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
+        if name and (kind == "radio" or (tag in ("input", "button") and kind == "submit")):
+            self.choices.setdefault(name, []).append(attributes.get("value", ""))
         if tag == "input" and name:
-            kind = attributes.get("type", "text").lower()
             if kind in ("checkbox", "radio"):
                 if "checked" in attributes:
                     self.pairs.append((name, attributes.get("value") or "on"))
@@ -92,9 +96,21 @@ class _FormReader(HTMLParser):
         self._option_text = None
 
 
+def form_choices(html: str, *, action: str) -> dict[str, list[str]]:
+    """The choices of the form posting to `action` (see form_as_posted): every radio group's
+    values and every named submit button's, by name; LookupError when there is no such form."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    reader.close()
+    if not reader.found:
+        raise LookupError(f"the page has no form posting to {action}")
+    return reader.choices
+
+
 def form_as_posted(html: str, *, action: str) -> FormData:
     """The fields of the form posting to `action` in `html`, by name (a list where a name is
-    sent several times); LookupError when the page has no such form."""
+    sent several times); LookupError when the page has no such form. `action=""` is a form
+    without an action, which posts back to its own page."""
     reader = _FormReader(action)
     reader.feed(html)
     reader.close()

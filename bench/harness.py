@@ -20,6 +20,7 @@ from bench.database import BenchDatabase, bench_database
 from bench.documents import run_document_bench
 from bench.load import load_arguments, load_main
 from bench.pdf_growth import run_growth_bench
+from bench.product import product_arguments, product_main
 from bench.report import EngineResult, PageResult, Report, report_print, report_write_json
 from bench.timing import RequestFailed, time_calls, time_page
 
@@ -36,8 +37,8 @@ QUICK_WARMUP = 5
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit 0 when every request answered 200, missed targets or not; 1 when one failed.
-    Then the load run (bench/load.py), unless --no-load: 1 too when one of its requests
-    failed."""
+    Then the load run (bench/load.py), unless --no-load, and the whole product's load run
+    (bench/product.py), unless --no-product: 1 too when one of their requests failed."""
     options = _arguments().parse_args(argv)
     requests = options.requests or (QUICK_REQUESTS if options.quick else DEFAULT_REQUESTS)
     calls = options.calls or (QUICK_CALLS if options.quick else DEFAULT_CALLS)
@@ -47,11 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_print(report, sys.stdout)
     if options.json:
         report_write_json(report, options.json)
-    load_failed = False
+    load_failed = product_failed = False
     if not options.no_load:
         print(file=sys.stdout, flush=True)
         load_failed = load_main(options, sys.stdout) != 0
-    return 1 if report.failed or load_failed else 0
+    if not options.no_product:
+        print(file=sys.stdout, flush=True)
+        product_failed = product_main(options, sys.stdout) != 0
+    return 1 if report.failed or load_failed or product_failed else 0
 
 
 def _arguments() -> argparse.ArgumentParser:
@@ -77,7 +81,13 @@ def _arguments() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out the load run (locust against gunicorn on PostgreSQL) after the cases",
     )
-    return load_arguments(parser)
+    parser.add_argument(
+        "--no-product",
+        action="store_true",
+        help="leave out the whole product's load run (a workshop of 50, the PDF worker, the "
+        "history) at the end",
+    )
+    return product_arguments(load_arguments(parser))
 
 
 def _positive(text: str) -> int:

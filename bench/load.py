@@ -163,6 +163,27 @@ class Room:
     dimension_values: dict[str, list[str]]
 
 
+def seed_in_process(
+    module: str, arguments: Sequence[str], environment: Mapping[str, str], *, what: str
+) -> dict:
+    """What `python -m MODULE seed --out FILE ARGUMENTS` made, read from FILE: seeding runs in
+    a process of its own, set up on the database `environment` names (this one may be set up
+    on another: the test suite is)."""
+    with tempfile.TemporaryDirectory(prefix="parsecgo-seed-") as scratch:
+        out = Path(scratch) / "seeded.json"
+        finished = subprocess.run(
+            [sys.executable, "-m", module, "seed", "--out", str(out), *arguments],
+            cwd=BASE_DIR,
+            env=dict(environment),
+            capture_output=True,
+            text=True,
+            timeout=SEED_TIMEOUT_S,
+        )
+        if finished.returncode != 0:
+            raise RuntimeError(f"seeding {what} failed:\n{finished.stderr[-3000:]}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
 def rooms_seed(
     environment: Mapping[str, str],
     *,
@@ -175,22 +196,9 @@ def rooms_seed(
     a facilitator in a team, `workshops` live workshops at `phase`, each with `participants`
     participants who joined from their devices, each with a session. Runs in a process of
     its own: this one may be set up on another database (the test suite is)."""
-    with tempfile.TemporaryDirectory(prefix="parsecgo-seed-") as scratch:
-        out = Path(scratch) / "rooms.json"
-        command = [sys.executable, "-m", "bench.load", "seed", "--out", str(out)]
-        command += ["--workshops", str(workshops), "--participants", str(participants)]
-        command += ["--phase", str(phase), "--facilitator-sessions", str(facilitator_sessions)]
-        finished = subprocess.run(
-            command,
-            cwd=BASE_DIR,
-            env=dict(environment),
-            capture_output=True,
-            text=True,
-            timeout=SEED_TIMEOUT_S,
-        )
-        if finished.returncode != 0:
-            raise RuntimeError(f"seeding the rooms failed:\n{finished.stderr[-3000:]}")
-        made = json.loads(out.read_text(encoding="utf-8"))
+    arguments = ["--workshops", str(workshops), "--participants", str(participants)]
+    arguments += ["--phase", str(phase), "--facilitator-sessions", str(facilitator_sessions)]
+    made = seed_in_process("bench.load", arguments, environment, what="the rooms")
     return tuple(
         Room(
             workshop_id=room["workshop_id"],
@@ -348,6 +356,7 @@ def app_servers(
     workers: int,
     log_dir: Path,
     access_log: bool = False,
+    access_format: str = ACCESS_FORMAT,
 ) -> Iterator[list[Server]]:
     """`count` gunicorn processes with `workers` sync workers each, on free loopback ports,
     answering /healthz when yielded; all of them killed afterwards, whatever happened. With
@@ -363,7 +372,7 @@ def app_servers(
             command += ["--timeout", "30", "--graceful-timeout", str(SERVER_STOP_TIMEOUT_S)]
             command += ["--log-level", "info", "--error-logfile", "-"]
             if access_log:
-                command += ["--access-logfile", str(access), "--access-logformat", ACCESS_FORMAT]
+                command += ["--access-logfile", str(access), "--access-logformat", access_format]
             with log.open("wb") as out:
                 process = subprocess.Popen(
                     command,
@@ -448,6 +457,15 @@ def live_element(page: str, *, element_id: str = "") -> tuple[str, str]:
 # --- a client that speaks HTTP to them -----------------------------------------------------
 
 
+def cookie_take(cookies: dict[str, str], line: str) -> None:
+    """What one Set-Cookie header does to a browser's cookies: sets one, or deletes it."""
+    for name, morsel in SimpleCookie(line).items():
+        if morsel["max-age"] == "0" or not morsel.value:
+            cookies.pop(name, None)
+        else:
+            cookies[name] = morsel.value
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -502,18 +520,11 @@ class Browser:
             response = connection.getresponse()
             text = response.read().decode("utf-8", errors="replace")
             for line in response.headers.get_all("Set-Cookie") or ():
-                self._cookie_take(line)
+                cookie_take(self.cookies, line)
             headers_in = {name.lower(): value for name, value in response.getheaders()}
             return Answer(status=response.status, headers=headers_in, text=text)
         finally:
             connection.close()
-
-    def _cookie_take(self, line: str) -> None:
-        for name, morsel in SimpleCookie(line).items():
-            if morsel["max-age"] == "0" or not morsel.value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = morsel.value
 
 
 # --- the load run ---------------------------------------------------------------------------
@@ -620,6 +631,23 @@ class LoadSkipped(Exception):
     """The load run cannot run here (no PostgreSQL); the message says why."""
 
 
+def run_place(stack: ExitStack, purpose: str, artifacts: Path | None) -> tuple[Path, str]:
+    """Where a run keeps its files (`artifacts`, kept, or a temporary directory) and the URL
+    of its fresh database, both gone when `stack` closes (but kept artifacts);
+    LoadSkipped without PostgreSQL."""
+    if artifacts is None:
+        workdir = Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix=f"parsecgo-{purpose}-"))
+        )
+    else:
+        workdir = artifacts
+        workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        return workdir, stack.enter_context(fresh_database(purpose))
+    except PostgresUnavailable as unavailable:
+        raise LoadSkipped(str(unavailable)) from None
+
+
 def load_run(
     *,
     run_time_s: int = RUN_TIME_S,
@@ -633,19 +661,9 @@ def load_run(
     it for `run_time_s`, stop everything, and return the figures. `artifacts` keeps locust's
     CSV, the exact samples and the servers' logs (a temporary directory otherwise)."""
     with ExitStack() as stack:
-        if artifacts is None:
-            workdir = Path(
-                stack.enter_context(tempfile.TemporaryDirectory(prefix="parsecgo-load-"))
-            )
-        else:
-            workdir = artifacts
-            workdir.mkdir(parents=True, exist_ok=True)
-        try:
-            database_url = stack.enter_context(fresh_database("load"))
-        except PostgresUnavailable as unavailable:
-            raise LoadSkipped(str(unavailable)) from None
+        workdir, database_url = run_place(stack, "load", artifacts)
         if redis_url:
-            _redis_forget(redis_url)
+            redis_forget(redis_url)
         environment = server_environment(
             database_url, workdir, settings_module="bench.load_settings", redis_url=redis_url
         )
@@ -662,7 +680,9 @@ def load_run(
         plan_file.write_text(json.dumps(plan), encoding="utf-8")
         print(f"load run: locust for {run_time_s} s against {server.url} ...", file=log)
         logged_before = server.access.stat().st_size  # the setup's requests are not timed
-        _locust(server, plan_file, users=participants + 2, run_time_s=run_time_s, workdir=workdir)
+        locust_run(
+            server, plan_file, users=participants + 2, run_time_s=run_time_s, workdir=workdir
+        )
         measured = json.loads((workdir / "samples.json").read_text(encoding="utf-8"))
         served = _served(server.access, plan, offset=logged_before)
     return LoadReport(
@@ -670,7 +690,7 @@ def load_run(
         participants=participants,
         workers=workers,
         cache="Redis cache" if redis_url else "database cache",
-        kinds=_figures(measured, served),
+        kinds=kind_figures(measured, served),
     )
 
 
@@ -698,7 +718,7 @@ def _served(access: Path, plan: Mapping[str, object], *, offset: int) -> dict[st
     return served
 
 
-def _redis_forget(redis_url: str) -> None:
+def redis_forget(redis_url: str) -> None:
     """Empty the site's keys in the Redis database the run is given: a fresh database reuses
     the ids of an earlier run's, and what was cached for those must not be served again."""
     import redis
@@ -801,8 +821,18 @@ def _warm_up(server: Server, room: Room, plan: Mapping[str, object]) -> None:
         signed_in.get(plan["panel_path"], headers=headers)
 
 
-def _locust(server: Server, plan_file: Path, *, users: int, run_time_s: int, workdir: Path) -> None:
-    command = [sys.executable, "-m", "locust", "-f", str(BASE_DIR / "bench" / "locustfile.py")]
+def locust_run(
+    server: Server,
+    plan_file: Path,
+    *,
+    users: int,
+    run_time_s: int,
+    workdir: Path,
+    locustfile: Path = BASE_DIR / "bench" / "locustfile.py",
+) -> None:
+    """locust, headless, against `server` for `run_time_s`, with the plan in
+    PARSECGO_LOAD_PLAN; bounded, killed if it does not stop, failing if it wrote no samples."""
+    command = [sys.executable, "-m", "locust", "-f", str(locustfile)]
     command += ["--headless", "--users", str(users), "--spawn-rate", str(max(1, users // 2))]
     command += ["--run-time", f"{run_time_s}s", "--stop-timeout", "5", "--host", server.url]
     command += ["--csv", str(workdir / "locust"), "--only-summary", "--loglevel", "WARNING"]
@@ -844,13 +874,18 @@ def _percentile(samples: Sequence[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _figures(
-    measured: Mapping[str, object], served: Mapping[str, list[float]]
+def kind_figures(
+    measured: Mapping[str, object],
+    served: Mapping[str, list[float]],
+    kinds: Sequence[str] = KINDS,
 ) -> tuple[KindFigures, ...]:
+    """Each kind's figures from locust's samples (and the server's times, when given), in the
+    order of `kinds`, then any kind not foreseen."""
     seconds = float(measured["seconds"]) or 1.0
     samples: Mapping[str, list[float]] = measured["samples"]
     errors: Mapping[str, list[str]] = measured["errors"]
-    names = [*KINDS, *sorted(set(samples) - set(KINDS))]  # anything unexpected shows too
+    unforeseen = (set(samples) | set(measured.get("error_counts", {}))) - set(kinds)
+    names = [*kinds, *sorted(unforeseen)]  # anything unexpected shows too
     figures = []
     for name in names:
         times = samples.get(name, [])

@@ -14,12 +14,11 @@ import json
 import os
 import random
 import time
-from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
 import gevent
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, task
 
 from bench.forms import swapped_in_value
 from bench.load import (
@@ -33,54 +32,12 @@ from bench.load import (
     TRIVIAL,
     VOTE,
 )
+from bench.locust_samples import samples_keep
 
 PLAN = json.loads(Path(os.environ["PARSECGO_LOAD_PLAN"]).read_text(encoding="utf-8"))
 POLL_EVERY_S = PLAN["poll_every_s"]
-# locust rounds what its own statistics keep (to the millisecond at best); every sample is
-# kept here as measured, so that a 3 ms poll and a 4 ms floor are told apart.
-_samples: dict[str, list[float]] = defaultdict(list)
-_errors: dict[str, list[str]] = defaultdict(list)  # the first few of each kind
-_error_counts: dict[str, int] = defaultdict(int)
-_clock = {"started": 0.0, "stopped": 0.0}
+samples_keep(Path(PLAN["samples_out"]), from_spawned=True)
 _people = itertools.count()
-
-
-@events.request.add_listener
-def _sample(name: str, response_time: float, exception: Exception | None, **_kwargs) -> None:
-    _samples[name].append(response_time)
-    if exception is not None:
-        _error_counts[name] += 1
-        if len(_errors[name]) < 3:
-            _errors[name].append(str(exception)[:300])
-
-
-@events.spawning_complete.add_listener
-def _started(**_kwargs) -> None:
-    # Timed from when every simulated person has started (the ramp takes about 2 s), so that
-    # the figures are the steady room's; errors count from the first request on.
-    _samples.clear()
-    _clock["started"] = time.monotonic()
-
-
-@events.test_stop.add_listener
-def _stopped(**_kwargs) -> None:
-    _clock["stopped"] = time.monotonic()
-
-
-@events.quitting.add_listener
-def _write(**_kwargs) -> None:
-    seconds = (_clock["stopped"] or time.monotonic()) - _clock["started"]
-    Path(PLAN["samples_out"]).write_text(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "samples": _samples,
-                "errors": _errors,
-                "error_counts": _error_counts,
-            }
-        ),
-        encoding="utf-8",
-    )
 
 
 def _cookie(session: str, csrftoken: str = "") -> str:
