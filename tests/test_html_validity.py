@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
 from tests.factories import UserFactory
@@ -179,6 +180,21 @@ def decision_pages(pages: Pages, client: Client, scene: Scenario) -> None:
     pages.get(client, "decisions with a bad filter", history, {"decided_after": "yesterday"})
     pages.fragment(client, "decisions: the filtered results", history, {"pattern": "batch"})
     pages.get(client, "decision record", url("decision-detail", decision_id=scene.accepted.pk))
+    figures = url("decision-figures", decision_id=scene.accepted.pk)
+    noted = {"workflow_position": "0", "noted_on": "2000-01-01", "volume_unit": "day"}
+    noted |= {"latency_unit": "seconds", "volume_value": "-1", "text": "kept"}
+    pages.keep("decision record with refused figures", client.post(figures, noted))
+    # A figure just past the record's first revisit trigger.
+    trigger = scene.accepted.snapshot["workflows"][0]["revisit"][0]
+    past = {
+        "volume": {"volume_value": str(trigger["threshold"] * 2)},
+        "latency": {"latency_value": str(trigger["threshold"] / 2), "volume_value": ""},
+        "consumers": {"consumers": str(trigger["threshold"]), "volume_value": ""},
+    }[trigger["dimension"]]
+    noted |= {"noted_on": timezone.localdate().isoformat(), **past}
+    response = client.post(figures, noted, follow=True)
+    drawn = pages.keep("decision record due for review", response)
+    assert 'data-testid="review-due-figures"' in drawn
     superseded = url("decision-detail", decision_id=scene.superseded.pk)
     pages.get(client, "superseded decision record", superseded)
     pages.get(client, "decided workshop console", console_url(scene.accepted.workshop))

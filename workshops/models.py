@@ -223,6 +223,8 @@ class Organisation(models.TextChoices):
 # The largest figure a workflow's number field takes: far beyond any real workflow, and small
 # enough that every figure derived from it (seconds, records per day, growth) stays finite.
 MAX_FIGURE = 10**12
+# The most consumers a figure noted on a record says (FigureNote): far beyond any real stream.
+MAX_CONSUMERS = 1_000_000
 
 # What phase 1 records about a workflow (besides its name): copied into the parts of a
 # split, and pre-filled when a decision is revisited.
@@ -492,6 +494,13 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:decision-detail", kwargs={"decision_id": self.pk})
+
+    def review_due_on(self, today) -> bool:
+        """In force and due for review: its review date has come, or a figure noted since
+        crosses one of its revisit triggers (selectors.review_due_q asks the same of rows)."""
+        return self.status == self.Status.ACCEPTED and (
+            self.noted_review_due or (self.review_date is not None and self.review_date <= today)
+        )
 
 
 class FigureNote(models.Model):

@@ -99,6 +99,11 @@ urlpatterns = [
         name="decision-status",
     ),
     path("decisions/<int:decision_id>/revisit/", decisions.revisit, name="decision-revisit"),
+    path(
+        "decisions/<int:decision_id>/figures/",
+        decisions.decision_figures,
+        name="decision-figures",
+    ),
     # --- the room: joining, the participant's page, the projector, the facilitator's controls
     path("join/", join.join_code, name="join"),
     path("join/<str:invite>/", join.join_invite, name="join-invite"),
