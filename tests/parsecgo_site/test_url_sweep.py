@@ -9,12 +9,11 @@ public, and every other admin URL sends a stranger to that login (or answers 404
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 
-from tests.workshops.access import database_fingerprint, world_build
+from tests.workshops.access import PARAMETER, Route, database_fingerprint, site_routes, world_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -116,32 +115,17 @@ ADMIN_PUBLIC = {
 ADMIN_PARAMETERS = {"app_label": "workshops", "url": "no-such-page/"}
 
 
-class Route(NamedTuple):
-    key: str  # the URL's name with its namespace, or its route when it has no name
-    route: str  # as the URL map spells it, e.g. "decisions/<int:decision_id>/"
-    pattern: URLPattern
+ROUTES = site_routes()
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = ":".join(part for part in (namespace, entry.namespace) if part)
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        else:
-            route = prefix + str(entry.pattern)
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            yield Route(name or route, route, entry)
-
-
-ROUTES = list(_walk(get_resolver().url_patterns))
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_kept(django_db_blocker) as world:
+        yield world
 
 
 def _is_admin(route: Route) -> bool:
     return route.route.startswith("admin/")
-
-
-# <int:decision_id>, <decision_id> (django-ninja) and (?P<url>.*) (a regular expression)
-PARAMETER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
 
 
 def _filled(route: Route, values: dict) -> str:
@@ -204,14 +188,13 @@ def test_it_lists_no_url_that_the_site_no_longer_has():
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if not _is_admin(r)], ids=lambda r: r.key)
-def test_it_refuses_a_stranger_everywhere_but_the_public_pages(client, route):
+def test_it_refuses_a_stranger_everywhere_but_the_public_pages(world, client, route):
     if route.key not in PUBLIC and route.key not in REFUSED:
         pytest.fail(
             f"{route.key} (/{route.route}) is a new URL: add it to PUBLIC (with why anyone may "
             "see it) or to REFUSED (with how a stranger is refused) in this file, and to the "
             "access matrix (tests/workshops/test_access_matrix.py)."
         )
-    world = world_build()
     path = _filled(route, world.parameters())
     before = database_fingerprint()
     answers = {
@@ -237,8 +220,7 @@ def test_it_refuses_a_stranger_everywhere_but_the_public_pages(client, route):
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if _is_admin(r)], ids=lambda r: r.key)
-def test_it_sends_a_stranger_to_the_admins_login(client, route):
-    world = world_build()
+def test_it_sends_a_stranger_to_the_admins_login(world, client, route):
     path = _filled(route, _admin_values(route, world.parameters()))
     before = database_fingerprint()
     for method in ("GET", "POST"):

@@ -4,12 +4,17 @@ refused request must leave as it was."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
+from django.db import transaction
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -25,6 +30,8 @@ from workshops.services.workshops import participant_remove, workshop_create, wo
 # Words that only the team's own pages may show: a page that lists them to anyone else leaks.
 WORKSHOP_TITLE = "Nightly inventory sync"
 DECISION_TITLE = "Quarterly ledger close"
+TEAM_NAME = "Stockroom crew"
+TOKEN_NAME = "Tariq laptop token"
 
 # The personas, in the order the tests list them.
 ANONYMOUS = "anonymous"
@@ -59,8 +66,11 @@ class World:
     whole: Workflow
     part: Workflow
     decided_workshop: Workshop
-    decision: Decision  # accepted
+    decision: Decision  # accepted, in the team's other workshop
+    proposed: Decision  # the live workshop's, asking the room's consent
     other_workshop: Workshop  # the other team's
+    other_whole: Workflow
+    other_proposal: RiskProposal
     participant: Participant
     removed: SimpleNamespace  # what the removed participant's browser still remembers
     other_participant: Participant
@@ -114,7 +124,7 @@ def world_build() -> World:
     member = UserFactory(username="tariq")
     outsider = UserFactory(username="olga")
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    team = team_create(name="Platform", creator=facilitator)
+    team = team_create(name=TEAM_NAME, creator=facilitator)
     team_member_add(team=team, username=member.username)
     other_team = team_create(name="Payments", creator=outsider)
 
@@ -125,7 +135,9 @@ def world_build() -> World:
     workshop = workshop_start(workshop=workshop)
     whole = workshop.workflows.get(parent=None)
     part = workflow_split(workflow=whole, names=("Load", "Serve"))[0]
-    participant = participant_join(workshop=workshop, name="Dana", role="operations")
+    participant = participant_join(
+        workshop=workshop, name="Dana", role="operations", involvement="decision_maker"
+    )
     leaver = participant_join(workshop=workshop, name="Lee", role="business")
     removed = SimpleNamespace(
         pk=leaver.pk, workshop_id=workshop.pk, device_token=leaver.device_token
@@ -135,13 +147,19 @@ def world_build() -> World:
         participant=participant, workflow=whole, pattern_slug="batch", title="Files arrive late"
     )
 
+    proposed = decide(workshop, facilitator, status=Decision.Status.PROPOSED)
     decision = decide(team, facilitator, DECISION_TITLE)
     other_workshop = workshop_create(
         team=other_team, title="Card settlements", scheduled_at=timezone.now(), facilitator=outsider
     )
+    profile(other_workshop)
+    other_whole = other_workshop.workflows.get(parent=None)
     other_participant = participant_join(workshop=other_workshop, name="Omar", role="security")
+    other_proposal = risk_propose(
+        participant=other_participant, workflow=other_whole, pattern_slug="batch", title="Late"
+    )
 
-    member_token, member_secret = api_token_create(user=member, name="laptop")
+    member_token, member_secret = api_token_create(user=member, name=TOKEN_NAME)
     _, outsider_secret = api_token_create(user=outsider, name="script")
     revoked, revoked_secret = api_token_create(user=member, name="old")
     api_token_revoke(token=revoked)
@@ -158,7 +176,10 @@ def world_build() -> World:
         part=part,
         decided_workshop=decision.workshop,
         decision=decision,
+        proposed=proposed,
         other_workshop=other_workshop,
+        other_whole=other_whole,
+        other_proposal=other_proposal,
         participant=participant,
         removed=removed,
         other_participant=other_participant,
@@ -168,6 +189,18 @@ def world_build() -> World:
         outsider_secret=outsider_secret,
         revoked_secret=revoked_secret,
     )
+
+
+@contextmanager
+def world_kept(django_db_blocker) -> Iterator[World]:
+    """The world built once for a whole module of tests, in a transaction that each test's
+    own (a savepoint inside it) rolls back to, and that is rolled back itself at the end.
+    Building it is most of a test's time; asking one URL as one persona is little."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield world_build()
+        finally:
+            transaction.set_rollback(True)
 
 
 # The apps whose rows a request could change. Sessions are left out: signing in writes one
@@ -187,3 +220,37 @@ def database_fingerprint() -> dict[str, list[tuple]]:
         columns = [field.attname for field in model._meta.concrete_fields]
         fingerprint[label] = list(model._base_manager.order_by("pk").values_list(*columns))
     return fingerprint
+
+
+# --- the URL map, walked -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the URL's name with its namespace, or its route when it has no name
+    route: str  # as the URL map spells it, e.g. "decisions/<int:decision_id>/"
+    pattern: URLPattern
+
+    @property
+    def parameters(self) -> list[str]:
+        return [match["name"] or match["group"] for match in PARAMETER.finditer(self.route)]
+
+
+# <int:decision_id>, <decision_id> (django-ninja) and (?P<url>.*) (a regular expression)
+PARAMETER = re.compile(r"<(?:\w+:)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            route = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Route(name or route, route, entry)
+
+
+def site_routes() -> list[Route]:
+    """Every URL of parsecgo_site.urls, through every include (the API's and the admin's)."""
+    return list(_walk(get_resolver().url_patterns))
