@@ -384,6 +384,32 @@ def test_the_api_by_token(world, client, url, persona):
     _assert_outcome(outcome, response, case)
 
 
+# The live pages' polls: who holds the current ETag gets a cheap 304; it opens nothing.
+POLLS = [
+    Case("workshops:live-panel", "GET", TEAM, {"phase": 2}, htmx=True),
+    Case("workshops:room-state", "GET", TEAM, htmx=True),
+    Case("workshops:participant-state", "GET", ROOM, htmx=True),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "persona"),
+    [pytest.param(c, p, id=f"{c.id}-{p}") for c in POLLS for p in PERSONAS],
+)
+def test_a_poll_with_the_current_etag_opens_nothing(world, case, persona):
+    insider = world.client(FACILITATOR if case.audience is TEAM else PARTICIPANT)
+    etag = _ask(insider, case, world)["ETag"]
+    client = world.client(persona)
+    response = client.get(
+        _url(case, world), _data(case, world), headers={"HX-Request": "true", "If-None-Match": etag}
+    )
+    outcome = case.audience[persona]
+    if outcome == LET_IN:
+        assert response.status_code == 304
+    else:
+        _assert_outcome(outcome, response, case)
+
+
 def test_it_has_a_case_for_every_refused_url():
     covered = {case.url for case in CASES}
     missing = sorted(set(REFUSED) - covered)
