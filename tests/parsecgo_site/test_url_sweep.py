@@ -13,7 +13,17 @@ import re
 import pytest
 from django.urls import resolve
 
-from tests.workshops.access import PARAMETER, Route, database_fingerprint, site_routes, world_kept
+from tests.workshops.access import (
+    DECISION_TITLE,
+    PARAMETER,
+    TEAM_NAME,
+    TOKEN_NAME,
+    WORKSHOP_TITLE,
+    Route,
+    database_fingerprint,
+    site_routes,
+    world_kept,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +216,12 @@ def test_it_refuses_a_stranger_everywhere_but_the_public_pages(world, client, ro
         for method, response in answers.items():
             assert response.status_code < 500, f"{method} {path}: {response.status_code}"
             assert not _is_sign_in(response), f"{method} {path} asks a public visitor to sign in"
+            body = response.content.decode(errors="replace")
+            # The invite link names its workshop, to whoever holds it; nothing else is shown.
+            shown = (TEAM_NAME, DECISION_TITLE, TOKEN_NAME)
+            if route.key != "workshops:join-invite":
+                shown += (WORKSHOP_TITLE,)
+            assert not [words for words in shown if words in body], f"{method} {path} leaks"
         return
     refusal = REFUSED[route.key]
     # A method the URL does not take may answer 405; the one it takes must refuse.

@@ -28,7 +28,7 @@ from workshops.services.workflows import workflow_split
 from workshops.services.workshops import participant_remove, workshop_create, workshop_start
 
 # Words that only the team's own pages may show: a page that lists them to anyone else leaks.
-WORKSHOP_TITLE = "Nightly inventory sync"
+WORKSHOP_TITLE = "Kiln temperature feed"
 DECISION_TITLE = "Quarterly ledger close"
 TEAM_NAME = "Stockroom crew"
 TOKEN_NAME = "Tariq laptop token"
@@ -79,6 +79,7 @@ class World:
     member_secret: str
     outsider_secret: str
     revoked_secret: str
+    inactive_secret: str  # the token of a team member whose account was deactivated
 
     def parameters(self) -> dict[str, Any]:
         """A real value for each URL parameter the site's URLs take, by its name."""
@@ -163,6 +164,11 @@ def world_build() -> World:
     _, outsider_secret = api_token_create(user=outsider, name="script")
     revoked, revoked_secret = api_token_create(user=member, name="old")
     api_token_revoke(token=revoked)
+    former = UserFactory(username="fred")
+    team_member_add(team=team, username=former.username)
+    _, inactive_secret = api_token_create(user=former, name="cron")
+    former.is_active = False
+    former.save(update_fields=["is_active"])
     workshop.refresh_from_db()
     return World(
         facilitator=facilitator,
@@ -188,6 +194,7 @@ def world_build() -> World:
         member_secret=member_secret,
         outsider_secret=outsider_secret,
         revoked_secret=revoked_secret,
+        inactive_secret=inactive_secret,
     )
 
 

@@ -370,6 +370,7 @@ TOKEN_PERSONAS = {
     "member-token": ("member_secret", SHOWN, LET_IN),
     "outsider-token": ("outsider_secret", LISTED_WITHOUT, NOT_FOUND),
     "revoked-token": ("revoked_secret", UNAUTHORIZED, UNAUTHORIZED),
+    "deactivated-member-token": ("inactive_secret", UNAUTHORIZED, UNAUTHORIZED),
 }
 
 
