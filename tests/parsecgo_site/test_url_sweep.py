@@ -86,6 +86,7 @@ REFUSED: dict[str, str] = {
             "workshops:workshop-draft-pdf-retry",
             "workshops:decision-status",
             "workshops:decision-revisit",
+            "workshops:decision-figures",
             "workshops:room",
             "workshops:room-state",
             "workshops:invite-rotate",

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.parsecgo_site.test_url_sweep import REFUSED
 from tests.workshops.access import (
@@ -115,6 +116,10 @@ class Case(NamedTuple):
         )
 
 
+def _figures_today(world: World) -> dict:
+    return {"noted_on": timezone.localdate().isoformat(), "volume_value": "5", "volume_unit": "day"}
+
+
 def _whole(world: World) -> dict:
     return {"workflow": world.whole.pk}
 
@@ -180,6 +185,12 @@ CASES = [
     Case("workshops:decision-pdf-retry", "POST", TEAM),
     Case("workshops:decision-status", "POST", TEAM, {"to_status": "deprecated", "note": "Old."}),
     Case("workshops:decision-revisit", "POST", TEAM),
+    Case(
+        "workshops:decision-figures",
+        "POST",
+        TEAM,
+        _figures_today,
+    ),
     # --- the API tokens page
     Case("workshops:api-tokens", "GET", OWN_TOKENS, secret=TOKEN_NAME),
     Case("workshops:api-tokens", "POST", SIGNED_IN, {"name": "ci"}),
