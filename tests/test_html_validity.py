@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
 from tests.factories import UserFactory
+from tests.parsecgo_site.test_oidc import OIDC, reload_urls
 from tests.patterns.test_views import STREAMING_QUERY
 from tests.workshops.builders import decide
 from tests.workshops.room import Member, join
@@ -156,6 +157,18 @@ def public_pages(pages: Pages) -> None:
     confirm = reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"})
     pages.get(anonymous, "password reset link that does not work", confirm)
     pages.get(anonymous, "password reset complete", reverse("password_reset_complete"))
+
+
+def single_sign_on_pages(pages: Pages) -> None:
+    """The login page as it is with OpenID Connect configured, and after a failed sign-in."""
+    try:
+        with override_settings(**OIDC):
+            reload_urls()
+            pages.get(Client(), "login with single sign-on", reverse("login"))
+            failed = reverse("login") + "?sso=failed"
+            pages.get(Client(), "login after a failed single sign-on", failed)
+    finally:
+        reload_urls()  # as configured again: without single sign-on
 
 
 def password_reset_form_page(pages: Pages) -> None:
@@ -425,6 +438,7 @@ def draw_every_page() -> Pages:
     team_pages(pages, member, scene)
     invitation_pages(pages, member, scene)
     password_reset_form_page(pages)
+    single_sign_on_pages(pages)
     decision_pages(pages, member, scene)
     pdf_pages(pages, member, scene)
     single = workshop_filled(team=scene.team, by=scene.user)

@@ -46,7 +46,8 @@ OIDC = {
 }
 
 
-def _reload_urls() -> None:
+def reload_urls() -> None:
+    """Build the URL map again for the settings in force (it reads OIDC_ENABLED once)."""
     import parsecgo_site.urls
 
     importlib.reload(parsecgo_site.urls)
@@ -56,10 +57,12 @@ def _reload_urls() -> None:
 @pytest.fixture
 def sso():
     """The site as configured with OIDC_* variables; the URL map is built again for it."""
-    with override_settings(**OIDC):
-        _reload_urls()
-        yield
-    _reload_urls()
+    try:
+        with override_settings(**OIDC):
+            reload_urls()
+            yield
+    finally:
+        reload_urls()
 
 
 class Provider:

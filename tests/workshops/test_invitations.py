@@ -402,3 +402,13 @@ def test_a_failed_login_reads_the_same_for_a_real_and_a_made_up_username(client,
         answers.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page))
     assert answers[0] == answers[1]
     assert "Please enter a correct username and password" in answers[0]
+
+
+def test_the_admin_team_page_lists_its_invitations_to_read(client, staff_user, team, facilitator):
+    token = invite(team, facilitator, note="For the auditors")
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:workshops_team_change", args=[team.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "For the auditors" in content
+    assert token not in content
