@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from parsecgo_site import views as site_views
 from parsecgo_site.api import api
+from parsecgo_site.mail import QueuedPasswordResetForm
 from patterns import views as pattern_views
 
 urlpatterns = [
@@ -22,7 +23,8 @@ urlpatterns = [
     # same whether or not an account has the address, so it tells nobody which ones exist.
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(),
+        # The mail goes out through the background worker: see parsecgo_site/mail.py.
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -161,3 +162,19 @@ def test_a_bad_email_setting_stops_start_up_naming_it(env, variable):
     last_line = done.stderr.strip().splitlines()[-1]
     assert last_line.startswith("django.core.exceptions.ImproperlyConfigured:")
     assert f"environment variable {variable}" in last_line
+
+
+def test_the_mail_is_queued_for_the_worker_not_sent_in_the_request(client, nadia):
+    held = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=held):
+        from django_tasks import default_task_backend
+
+        response = ask_for_reset(client, nadia.email)
+        assert response.status_code == 302
+        assert not mail.outbox  # nothing sent while the person waits
+        (queued,) = default_task_backend.results
+        assert queued.task.name == "send_mail_later"
+        assert queued.args[3] == ["nadia@example.org"]
+        assert "/accounts/reset/" in queued.args[1]
+        ask_for_reset(client, "nobody@example.org")
+        assert len(default_task_backend.results) == 1
