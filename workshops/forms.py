@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
@@ -34,6 +36,7 @@ from workshops.models import (
 from workshops.rules.latency import PROBE_LABELS
 from workshops.rules.review import workflow_names
 from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
+from workshops.services import invitations
 from workshops.snapshot import recorded_outcomes
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
@@ -173,17 +176,46 @@ class WorkshopCreateForm(forms.Form):
 
 
 class TeamCreateForm(forms.Form):
+    # Any name, even one another team has: refusing a taken name would tell an outsider that
+    # the team exists (DESIGN §4).
     name = forms.CharField(max_length=80)
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if Team.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError("A team with this name already exists.")
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
 
-class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150)
+class InvitationCreateForm(forms.Form):
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=invitations.MAX_DAYS,
+        initial=invitations.DEFAULT_DAYS,
+    )
+    max_uses = forms.IntegerField(
+        label="How many people may use it",
+        min_value=1,
+        max_value=invitations.MAX_USES,
+        initial=1,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=100,
+        required=False,
+        help_text="Who it is for, so that the team can tell the open invitations apart.",
+    )
+
+
+class InvitationSignUpForm(UserCreationForm):
+    """A new account from an invitation: username, email and password (with the site's
+    password validators)."""
+
+    email = forms.EmailField(
+        max_length=254, help_text="For resetting your password if you forget it."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
 
 
 class ParticipantForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from workshops.models import (
     DecisionChoice,
     DelayResponse,
     DimensionVote,
+    Invitation,
     Membership,
     Participant,
     RecordPdf,
@@ -52,6 +53,26 @@ def team_get_for_member(*, user: User, team_id: int) -> Team:
 
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.memberships.select_related("user").order_by("user__username")
+
+
+def team_invitations_open(team: Team) -> QuerySet[Invitation]:
+    """The team's invitations that can still be used, newest first, with who made them."""
+    return (
+        Invitation.objects.filter(
+            team=team,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            uses__lt=F("max_uses"),
+        )
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_get_for_member(*, user: User, team_id: int, invitation_id: int) -> Invitation:
+    """One of the team's invitations, or 404 for anyone outside the team."""
+    team = team_get_for_member(user=user, team_id=team_id)
+    return get_object_or_404(Invitation.objects.select_related("team"), team=team, pk=invitation_id)
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
