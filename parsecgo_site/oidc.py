@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 USERNAME_MAX = 150
@@ -19,13 +20,23 @@ class EmailOIDCBackend(OIDCAuthenticationBackend):
         return bool(claims.get("email")) and claims.get("email_verified", True) is not False
 
     def filter_users_by_claims(self, claims: dict):
+        # Only an account that signs in through the provider (no password of its own: made
+        # here by the provider's sign-in, or so set by an administrator) is the provider's
+        # user. An address typed at a sign-up is not verified, so a password account that
+        # carries it may belong to somebody else than the provider's user.
         email = (claims.get("email") or "").strip()
         if not email:
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email__iexact=email, is_active=True)
+        return self.UserModel.objects.filter(
+            email__iexact=email, is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
 
     def create_user(self, claims: dict):
         email = claims["email"].strip()
+        if self.UserModel.objects.filter(email__iexact=email).exists():
+            # An account with a password (or a deactivated one) has this address: neither a
+            # second account with it nor a sign-in into that one; the login page says so.
+            return None
         user = self.UserModel.objects.create_user(
             username=oidc_username(claims),
             email=email,

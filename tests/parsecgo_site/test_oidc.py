@@ -145,6 +145,8 @@ def test_the_login_page_offers_the_provider(client, sso):
 
 def test_it_finds_the_account_with_the_vouched_email(client, sso):
     nadia = UserFactory(username="nadia", email="Nadia@Example.org")
+    nadia.set_unusable_password()  # an account that signs in through the provider
+    nadia.save()
     back, provider = sign_in(client, {"email": "nadia@example.org", "email_verified": True})
     assert back.status_code == 302
     assert back["Location"] == reverse("home")
@@ -153,6 +155,18 @@ def test_it_finds_the_account_with_the_vouched_email(client, sso):
     (token_request,) = provider.token_requests
     assert token_request["code"] == "the-code"
     assert token_request["code_verifier"]  # PKCE
+
+
+def test_it_never_signs_in_to_an_account_with_a_password_that_has_the_address(client, sso):
+    # Somebody signed up through an invitation with Nadia's address, unverified: Nadia's
+    # sign-in with the provider must not land in that account, nor make a second one.
+    impostor = UserFactory(username="not-nadia", email="nadia@example.org")
+    back, _ = sign_in(client, {"email": "nadia@example.org", "email_verified": True})
+    assert back.status_code == 302 and back["Location"].startswith(reverse("login"))
+    assert signed_in_user(client) is None
+    assert list(get_user_model().objects.all()) == [impostor]
+    page = client.get(back["Location"]).content.decode()
+    assert "did not work" in page
 
 
 def test_it_makes_an_account_for_a_new_person(client, sso):
