@@ -86,3 +86,25 @@ def workflow_field(database_url: str, room: Room, column: str) -> object:
         database_url, f"SELECT {column} FROM workshops_workflow WHERE id = %s", [room.workflow_id]
     )
     return value
+
+
+def participants_written(database_url: str, room: Room) -> dict[str, tuple[dict, int | None]]:
+    """What the database holds of each of the room's participants, by name: their votes
+    (dimension: (value, reason)) and the phase they said they are ready to leave."""
+    written: dict[str, tuple[dict, int | None]] = {}
+    ids: dict[int, str] = {}
+    for participant, name, ready_phase in database_rows(
+        database_url,
+        "SELECT id, name, ready_phase FROM workshops_participant WHERE workshop_id = %s",
+        [room.workshop_id],
+    ):
+        ids[participant] = name
+        written[name] = ({}, ready_phase)
+    for participant, dimension, value, reason in database_rows(
+        database_url,
+        "SELECT participant_id, dimension, value, reason FROM workshops_dimensionvote "
+        "WHERE workflow_id = %s",
+        [room.workflow_id],
+    ):
+        written[ids[participant]][0][dimension] = (value, reason)
+    return written

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bench.forms import form_as_posted, swapped_in_value
-from bench.load import Room, database_rows
+from bench.load import Room
 from tests.multiserver import people
 
 pytestmark = pytest.mark.multiserver
@@ -179,37 +179,10 @@ def test_it_takes_twenty_seconds_of_writes_from_two_processes_on_one_sqlite_file
     # Every acknowledged write is there: each participant's last ballot and ready signal, and
     # each facilitator's last notes, with the workflow's version moved once per save.
     for room in rooms:
-        ids = dict(
-            database_rows(
-                servers.database_url,
-                "SELECT name, id FROM workshops_participant WHERE workshop_id = %s",
-                [room.workshop_id],
-            )
-        )
-        votes = {
-            (participant, dimension): (value, reason)
-            for participant, dimension, value, reason in database_rows(
-                servers.database_url,
-                "SELECT participant_id, dimension, value, reason FROM workshops_dimensionvote "
-                "WHERE workflow_id = %s",
-                [room.workflow_id],
-            )
-        }
-        ready = dict(
-            database_rows(
-                servers.database_url,
-                "SELECT id, ready_phase FROM workshops_participant WHERE workshop_id = %s",
-                [room.workshop_id],
-            )
-        )
+        written = people.participants_written(servers.database_url, room)
         for _session, who in seats:
-            if who.room != room:
-                continue
-            participant = ids[who.name]
-            for dimension, acknowledged in who.ballot.items():
-                assert votes[(participant, dimension)] == acknowledged
-            if who.ready is not None:
-                assert ready[participant] == (room.phase if who.ready else None)
+            if who.room == room:
+                assert written[who.name] == (who.ballot, room.phase if who.ready else None)
         (facilitator,) = (who for who in facilitators if who.room == room)
         assert facilitator.saves
         assert people.workflow_field(servers.database_url, room, "trigger_notes") == (
