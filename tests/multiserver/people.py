@@ -12,9 +12,10 @@ from bench.load import Answer, Browser, Room, database_rows
 HTMX = {"HX-Request": "true"}
 
 
-def visible(page: Answer) -> str:
+def visible(page: Answer | str) -> str:
     """The page's text as read on screen: tags dropped, spaces folded."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.text, flags=re.S)
+    text = page.text if isinstance(page, Answer) else page
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     return re.sub(r" ([:,.;])", r"\1", text)  # "<strong>Trigger</strong>: 3" reads "Trigger: 3"
 
