@@ -42,6 +42,11 @@ PUBLIC: dict[str, str] = {
     "patterns:match": "the quick match: the engine needs no account",
     "workshops:join": "a participant types the short code, without an account",
     "workshops:join-invite": "a participant's invite link, without an account",
+    "workshops:invitation-accept": "a team invitation's link: its holder signs up or logs in",
+    "password_reset": "asking for a password reset link: it says the same for any address",
+    "password_reset_done": "what follows asking for a reset link",
+    "password_reset_confirm": "the link in the reset email (its token is checked there)",
+    "password_reset_complete": "what follows setting a new password",
     "api:match": "POST /api/match needs no account (docs/api.md)",
     "api:openapi-json": "the API's schema",
     "api:openapi-view": "the API's docs",
@@ -57,6 +62,8 @@ REFUSED: dict[str, str] = {
         [
             "workshops:team-list",
             "workshops:team-detail",
+            "workshops:team-invitation-create",
+            "workshops:team-invitation-revoke",
             "workshops:team-decisions-zip",
             "workshops:workshop-create",
             "workshops:console",
@@ -218,10 +225,13 @@ def test_it_refuses_a_stranger_everywhere_but_the_public_pages(world, client, ro
             assert response.status_code < 500, f"{method} {path}: {response.status_code}"
             assert not _is_sign_in(response), f"{method} {path} asks a public visitor to sign in"
             body = response.content.decode(errors="replace")
-            # The invite link names its workshop, to whoever holds it; nothing else is shown.
-            shown = (TEAM_NAME, DECISION_TITLE, TOKEN_NAME)
+            # The invite link names its workshop, and a team invitation its team, to whoever
+            # holds the link; nothing else is shown.
+            shown = (DECISION_TITLE, TOKEN_NAME)
             if route.key != "workshops:join-invite":
                 shown += (WORKSHOP_TITLE,)
+            if route.key != "workshops:invitation-accept":
+                shown += (TEAM_NAME,)
             assert not [words for words in shown if words in body], f"{method} {path} leaks"
         return
     refusal = REFUSED[route.key]

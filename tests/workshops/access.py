@@ -16,13 +16,25 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import UserFactory
 from tests.workshops.builders import ZOE, decide, profile
 from tests.workshops.room import remember
-from workshops.models import ApiToken, Decision, Participant, RiskProposal, Team, Workflow, Workshop
+from workshops.models import (
+    ApiToken,
+    Decision,
+    Invitation,
+    Participant,
+    RiskProposal,
+    Team,
+    Workflow,
+    Workshop,
+)
+from workshops.services.invitations import invitation_create
 from workshops.services.room import participant_join, risk_propose
-from workshops.services.teams import team_create, team_member_add
+from workshops.services.teams import team_create, team_member_join
 from workshops.services.tokens import api_token_create, api_token_revoke
 from workshops.services.workflows import workflow_split
 from workshops.services.workshops import participant_remove, workshop_create, workshop_start
@@ -80,6 +92,8 @@ class World:
     outsider_secret: str
     revoked_secret: str
     inactive_secret: str  # the token of a team member whose account was deactivated
+    invitation: Invitation  # an open invitation to the team
+    invitation_token: str
 
     def parameters(self) -> dict[str, Any]:
         """A real value for each URL parameter the site's URLs take, by its name."""
@@ -94,6 +108,11 @@ class World:
             "token_id": self.member_token.pk,
             "invite": self.workshop.invite_code,
             "proposal_id": self.proposal.pk,
+            "invitation_id": self.invitation.pk,
+            # The invitation's token; the password reset's link takes one too, and there it
+            # is simply a link that does not work.
+            "token": self.invitation_token,
+            "uidb64": urlsafe_base64_encode(force_bytes(self.member.pk)),
         }
 
     def client(self, persona: str) -> Client:
@@ -126,7 +145,7 @@ def world_build() -> World:
     outsider = UserFactory(username="olga")
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     team = team_create(name=TEAM_NAME, creator=facilitator)
-    team_member_add(team=team, username=member.username)
+    team_member_join(team=team, user=member)
     other_team = team_create(name="Payments", creator=outsider)
 
     workshop = workshop_create(
@@ -161,11 +180,12 @@ def world_build() -> World:
     )
 
     member_token, member_secret = api_token_create(user=member, name=TOKEN_NAME)
+    invitation, invitation_token = invitation_create(team=team, by=facilitator, max_uses=5)
     _, outsider_secret = api_token_create(user=outsider, name="script")
     revoked, revoked_secret = api_token_create(user=member, name="old")
     api_token_revoke(token=revoked)
     former = UserFactory(username="fred")
-    team_member_add(team=team, username=former.username)
+    team_member_join(team=team, user=former)
     _, inactive_secret = api_token_create(user=former, name="cron")
     former.is_active = False
     former.save(update_fields=["is_active"])
@@ -195,6 +215,8 @@ def world_build() -> World:
         outsider_secret=outsider_secret,
         revoked_secret=revoked_secret,
         inactive_secret=inactive_secret,
+        invitation=invitation,
+        invitation_token=invitation_token,
     )
 
 

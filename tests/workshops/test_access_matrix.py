@@ -129,7 +129,8 @@ CASES = [
     Case("workshops:team-list", "GET", LIST, secret=TEAM_NAME),
     Case("workshops:team-list", "POST", SIGNED_IN, {"name": "Another team"}),
     Case("workshops:team-detail", "GET", TEAM),
-    Case("workshops:team-detail", "POST", TEAM, {"username": "nobody-by-that-name"}),
+    Case("workshops:team-invitation-create", "POST", TEAM, {"days": "7", "max_uses": "2"}),
+    Case("workshops:team-invitation-revoke", "POST", TEAM),
     Case("workshops:team-decisions-zip", "GET", TEAM),
     # --- the console and its fragments
     Case("home", "GET", DASHBOARD, secret=WORKSHOP_TITLE),
