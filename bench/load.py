@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
@@ -93,7 +93,15 @@ def fresh_database(purpose: str, *, admin_url: str | None = None) -> Iterator[st
 
 
 def database_rows(database_url: str, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
-    """What a query reads from the database at `database_url` (the tests check the rows)."""
+    """What a query reads from the database at `database_url` (the tests check the rows):
+    PostgreSQL, or a SQLite file (sqlite:////abs/path); `sql` marks its parameters %s."""
+    if database_url.startswith("sqlite:"):
+        import sqlite3
+
+        path = urlsplit(database_url).path
+        path = path[1:] if path.startswith("//") else path  # sqlite:////abs -> /abs
+        with closing(sqlite3.connect(path, timeout=CONNECT_TIMEOUT_S)) as connection:
+            return connection.execute(sql.replace("%s", "?"), tuple(parameters)).fetchall()
     import psycopg
 
     with psycopg.connect(database_url, connect_timeout=CONNECT_TIMEOUT_S) as connection:
@@ -191,13 +199,16 @@ def rooms_seed(
     participants: int,
     phase: int,
     facilitator_sessions: int,
+    candidates: Sequence[str] = (),
 ) -> tuple[Room, ...]:
     """Migrate the database `environment` names and make rooms in it through the services:
     a facilitator in a team, `workshops` live workshops at `phase`, each with `participants`
     participants who joined from their devices, each with a session. Runs in a process of
-    its own: this one may be set up on another database (the test suite is)."""
+    its own: this one may be set up on another database (the test suite is). `candidates`
+    are the patterns phase 3 picked (phase 4's risks and dots are about them)."""
     arguments = ["--workshops", str(workshops), "--participants", str(participants)]
     arguments += ["--phase", str(phase), "--facilitator-sessions", str(facilitator_sessions)]
+    arguments += [f"--candidate={slug}" for slug in candidates]
     made = seed_in_process("bench.load", arguments, environment, what="the rooms")
     return tuple(
         Room(
@@ -217,7 +228,12 @@ def rooms_seed(
 
 
 def _seed(
-    *, workshops: int, participants: int, phase: int, facilitator_sessions: int
+    *,
+    workshops: int,
+    participants: int,
+    phase: int,
+    facilitator_sessions: int,
+    candidates: Sequence[str] = (),
 ) -> dict[str, object]:
     """The seeding process's work (see rooms_seed); Django is set up on the rooms' database."""
     import django
@@ -228,14 +244,20 @@ def _seed(
     from django.core.management import call_command
     from django.test import Client
 
+    from workshops.models import Team
     from workshops.services.room import DIMENSION_VALUES
     from workshops.services.teams import team_create
 
     call_command("migrate", verbosity=0, interactive=False)  # also makes the cache table
-    facilitator = get_user_model().objects.create_user(
-        username="fiona", password=secrets.token_urlsafe(16)
-    )
-    team = team_create(name="Platform", creator=facilitator)
+    # Seeding again on the same database adds rooms for the same facilitator and team.
+    facilitator = get_user_model().objects.filter(username="fiona").first()
+    if facilitator is None:
+        facilitator = get_user_model().objects.create_user(
+            username="fiona", password=secrets.token_urlsafe(16)
+        )
+        team = team_create(name="Platform", creator=facilitator)
+    else:
+        team = Team.objects.get(name="Platform")
     sessions = []
     for _ in range(facilitator_sessions):
         client = Client()
@@ -247,19 +269,29 @@ def _seed(
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "dimension_values": {str(name): list(values) for name, values in DIMENSION_VALUES.items()},
         "rooms": [
-            _room_seed(team, facilitator, number=number, participants=participants, phase=phase)
+            _room_seed(
+                team,
+                facilitator,
+                number=number,
+                participants=participants,
+                phase=phase,
+                candidates=candidates,
+            )
             for number in range(1, workshops + 1)
         ],
     }
 
 
-def _room_seed(team, facilitator, *, number: int, participants: int, phase: int) -> dict:
+def _room_seed(
+    team, facilitator, *, number: int, participants: int, phase: int, candidates: Sequence[str]
+) -> dict:
     from django.conf import settings
     from django.http import HttpRequest
     from django.utils import timezone
 
     from workshops.models import Participant
     from workshops.services.room import participant_join
+    from workshops.services.workflows import workflow_update
     from workshops.services.workshops import phase_go, workshop_create, workshop_start
     from workshops.views.room_access import participant_remember
 
@@ -271,6 +303,11 @@ def _room_seed(team, facilitator, *, number: int, participants: int, phase: int)
         description="The web shop sends every order placed to billing.",
     )
     workshop_start(workshop=workshop)
+    if candidates:
+        workflow = workshop.workflows.get()
+        workflow_update(
+            workflow=workflow, version=workflow.version, fields={"candidates": list(candidates)}
+        )
     workshop = phase_go(workshop=workshop, phase=phase)
     engine = __import__(settings.SESSION_ENGINE, fromlist=["SessionStore"])
     roles = list(Participant.Role.values)
@@ -318,6 +355,8 @@ def _room_paths(workshop, workflow) -> dict[str, str]:
         "participant": reverse("workshops:participant", kwargs=in_workshop),
         "participant-state": reverse("workshops:participant-state", kwargs=in_workshop),
         "participant-vote": reverse("workshops:participant-vote", kwargs=in_workshop),
+        "participant-ready": reverse("workshops:participant-ready", kwargs=in_workshop),
+        "participant-risk": reverse("workshops:participant-risk", kwargs=in_workshop),
     }
     for name in ("bench-trivial", "bench-trivial-signed-in"):  # the bench's URLconf only
         with suppress(NoReverseMatch):
@@ -357,10 +396,12 @@ def app_servers(
     log_dir: Path,
     access_log: bool = False,
     access_format: str = ACCESS_FORMAT,
+    threads: int = 1,
 ) -> Iterator[list[Server]]:
     """`count` gunicorn processes with `workers` sync workers each, on free loopback ports,
     answering /healthz when yielded; all of them killed afterwards, whatever happened. With
-    `access_log`, each logs every request with the time it took the server (Server.access)."""
+    `access_log`, each logs every request with the time it took the server (Server.access).
+    With `threads` above 1, each worker serves that many requests at once (gthread)."""
     servers: list[Server] = []
     try:
         for number in range(count):
@@ -369,6 +410,8 @@ def app_servers(
             # Port 0: the kernel picks a free port, and gunicorn says which.
             command = [sys.executable, "-m", "gunicorn", "parsecgo_site.wsgi"]
             command += ["--bind", "127.0.0.1:0", "--workers", str(workers)]
+            if threads > 1:
+                command += ["--threads", str(threads)]
             command += ["--timeout", "30", "--graceful-timeout", str(SERVER_STOP_TIMEOUT_S)]
             command += ["--log-level", "info", "--error-logfile", "-"]
             if access_log:
@@ -1053,12 +1096,14 @@ def _seed_main(argv: Sequence[str]) -> int:
     parser.add_argument("--participants", type=int, default=0)
     parser.add_argument("--phase", type=int, default=2)
     parser.add_argument("--facilitator-sessions", type=int, default=1)
+    parser.add_argument("--candidate", action="append", default=[])
     options = parser.parse_args(argv)
     made = _seed(
         workshops=options.workshops,
         participants=options.participants,
         phase=options.phase,
         facilitator_sessions=options.facilitator_sessions,
+        candidates=options.candidate,
     )
     options.out.write_text(json.dumps(made), encoding="utf-8")
     return 0

@@ -1,9 +1,11 @@
-"""The layout's links and asset URLs, worked out once per script prefix instead of per page."""
+"""Context for every page: the layout's links and asset URLs (worked out once per script
+prefix instead of per page) and the ways to sign in."""
 
 from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -39,3 +41,8 @@ def _layout_links(script_prefix: str) -> dict[str, str]:
 
 def layout_links(request: HttpRequest) -> dict[str, dict[str, str]]:
     return {"links": _layout_links(get_script_prefix())}
+
+
+def sign_in_options(request: HttpRequest) -> dict[str, str]:
+    """The single sign-on provider's name when OpenID Connect is configured, else ''."""
+    return {"oidc_provider_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""}

@@ -76,21 +76,21 @@ CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1, kept_in_process
 
 # A decision record's page body. State: the decision's id and `updated_at`, which every
 # change moves: a status change, being superseded, gaining a successor.
-DECISION_RECORD = Drawing("decision-record", template_version=10, timeout=7 * 24 * 3600)
+DECISION_RECORD = Drawing("decision-record", template_version=11, timeout=7 * 24 * 3600)
 
 # The history list. State: the query, each of the user's teams with its `decisions_version`
 # (every write to a team's decisions moves it), the catalogue's version, and the day (the
 # "due for review" marks move with it).
-DECISION_LIST = Drawing("decision-list", template_version=3)
+DECISION_LIST = Drawing("decision-list", template_version=4)
 
 # A page of /api/decisions, as JSON. State: the validated query, each of the user's teams with
 # its `decisions_version` (as for the history list), the day (review_due moves with it) and
 # the address the links in it start with (scheme, host, path).
-DECISIONS_API_PAGE = Drawing("decisions-api-page", template_version=1)
+DECISIONS_API_PAGE = Drawing("decisions-api-page", template_version=2)
 # A decision record's PDF. State: the decision's id and `updated_at`, as for its page. PDFs
 # are kept in the database (RecordPdf), not in the cache: they are costly to draw and each
 # decision has one, so they must not age out. Its key is the stored PDF's source version.
-DECISION_PDF = Drawing("decision-pdf", template_version=9)
+DECISION_PDF = Drawing("decision-pdf", template_version=10)
 
 DRAWINGS: tuple[Drawing, ...] = (
     CATALOGUE_TABLE,

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parsecgo_site.context_processors.layout_links",
+                "parsecgo_site.context_processors.sign_in_options",
             ],
         },
     },
@@ -201,6 +202,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password reset links stay valid this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1) * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -228,6 +231,82 @@ if TRUSTED_PROXY_COUNT:
     IPWARE_STRICT = False
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# --- Email: password reset links ---------------------------------------------------------
+# Unset, mail is printed on the console (the web server's output); EMAIL_HOST sends it by SMTP.
+EMAIL_HOST = env_str("EMAIL_HOST").strip()
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parsecgo Workshop <parsecgo@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured(
+            "The environment variable EMAIL_USE_TLS cannot be true together with EMAIL_USE_SSL: "
+            "STARTTLS (port 587) is EMAIL_USE_TLS, implicit TLS (port 465) is EMAIL_USE_SSL."
+        )
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _orphans = [
+        name
+        for name in ("EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD")
+        if env_str(name).strip()
+    ]
+    if _orphans:
+        raise ImproperlyConfigured(
+            f"The environment variable EMAIL_HOST must be set when {', '.join(_orphans)} is: "
+            "without it mail is only printed on the console."
+        )
+
+# --- Single sign-on through OpenID Connect (mozilla-django-oidc), off unless configured ----
+# Setting OIDC_RP_CLIENT_ID turns it on; the provider's endpoints and the client secret are
+# then required. The login page offers "Sign in with OIDC_PROVIDER_NAME"; a person is found
+# by the email address the provider vouches for, or gets a new account.
+OIDC_REQUIRED = (
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+)
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID").strip())
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on").strip() or "single sign-on"
+if OIDC_ENABLED:
+    _missing = [name for name in OIDC_REQUIRED if not env_str(name).strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"The environment variable {_missing[0]} must be set: OIDC_RP_CLIENT_ID is, which "
+            "turns single sign-on on"
+            + (f" (also missing: {', '.join(_missing[1:])})." if _missing[1:] else ".")
+        )
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID").strip()
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_OP_AUTHORIZATION_ENDPOINT", ("https", "http"))
+    OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT", ("https", "http"))
+    OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT", ("https", "http"))
+    OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT", ("https", "http")) or None
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256").strip()
+    if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256"):
+        raise ImproperlyConfigured(
+            "The environment variable OIDC_RP_SIGN_ALGO must be RS256, RS384, RS512, ES256, "
+            f"ES384, ES512 or HS256, not {OIDC_RP_SIGN_ALGO!r}."
+        )
+    if OIDC_RP_SIGN_ALGO != "HS256" and not OIDC_OP_JWKS_ENDPOINT:
+        raise ImproperlyConfigured(
+            f"The environment variable OIDC_OP_JWKS_ENDPOINT must be set: {OIDC_RP_SIGN_ALGO} "
+            "tokens are checked against the provider's published keys."
+        )
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    # A refused or failed sign-in comes back to the login page, which says so.
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+    OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+    AUTHENTICATION_BACKENDS.append("parsecgo_site.oidc.EmailOIDCBackend")
 
 # --- Join throttling (workshops.services.join_throttle) ----------------------------------
 # Failed joins (an unknown short code or invite link) are counted per client address, the same

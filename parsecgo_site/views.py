@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import DatabaseError, connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from patterns.selectors import patterns_all
 from workshops import selectors as workshop_selectors
-from workshops.models import Decision, Workshop
+from workshops.models import Workshop
 
 DUE_SOON = timedelta(days=30)
 
@@ -32,9 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .filter(status__in=[Workshop.Status.DRAFT, Workshop.Status.LIVE])
             .order_by("-status", "-scheduled_at")[:20],
             "due": decisions.filter(
-                status=Decision.Status.ACCEPTED,
-                review_date__lte=timezone.localdate() + DUE_SOON,
-            ).order_by("review_date")[:10],
+                workshop_selectors.review_due_q(timezone.localdate(), ahead=DUE_SOON)
+            ).order_by("-noted_review_due", F("review_date").asc(nulls_last=True), "id")[:10],
             "recent": decisions.order_by("-created_at", "-id")[:8],
             "today": timezone.localdate(),
             "has_team": workshop_selectors.teams_of(request.user).exists(),

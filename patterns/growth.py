@@ -238,6 +238,27 @@ def revisit_triggers(
     return tuple(triggers)
 
 
+def trigger_crossed(dimension: TriggerDimension, threshold: float, value: float) -> bool:
+    """Whether a figure noted later crosses a recorded trigger: the volume passes it, the
+    latency now needed drops below the pattern's floor, the consumers reach it."""
+    if not math.isfinite(value):
+        return False
+    if dimension == "volume":
+        return value > threshold
+    if dimension == "latency":
+        return value < threshold
+    return value >= threshold
+
+
+def figure_text(dimension: TriggerDimension, value: float) -> str:
+    """A noted figure as the triggers word it: '40 M records a day', '30 s', '12 consumers'."""
+    if dimension == "volume":
+        return f"{_records(value)} a day"
+    if dimension == "latency":
+        return format_duration(value)
+    return f"{value:,.0f} consumer" + ("" if value == 1 else "s")
+
+
 def revisit_sentence(triggers: tuple[RevisitTrigger, ...]) -> str:
     """'Revisit when: volume passes 166.7 M records a day; …', or '' without a trigger."""
     if not triggers:

@@ -37,6 +37,11 @@ class Level(models.TextChoices):
     HIGH = "high", "High"
 
 
+class PatternManager(models.Manager):
+    def get_by_natural_key(self, slug: str) -> Pattern:
+        return self.get(slug=slug)
+
+
 class Pattern(models.Model):
     slug = models.SlugField(unique=True, help_text="Short identifier used in URLs and the API.")
     name = models.CharField(max_length=80, unique=True)
@@ -94,11 +99,19 @@ class Pattern(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    # A backup names each pattern by its slug (manage.py dumpdata --natural-primary), so
+    # that restoring it over the catalogue a fresh `migrate` loads updates those rows instead
+    # of adding them again (docs/deploying.md, "Backup and restore").
+    objects = PatternManager()
+
     class Meta:
         ordering = ["complexity_rank", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     def get_absolute_url(self) -> str:
         return reverse("patterns:detail", kwargs={"slug": self.slug})

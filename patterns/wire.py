@@ -169,6 +169,25 @@ def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+# --- reading JSON back: each takes what it finds and passes over what it cannot use ---------
+
+
+def as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def as_dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in as_list(value) if isinstance(item, dict)]
+
+
 def growth_to_json(
     growth: tuple[GrowthFinding, ...], triggers: tuple[RevisitTrigger, ...]
 ) -> dict[str, Any]:

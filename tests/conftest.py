@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from workshops.services.teams import team_create, team_member_add
+from workshops.services.teams import team_create, team_member_join
 from workshops.services.workshops import workshop_create
 
 # Tests hash a password for every persona they build; PBKDF2 is slow on purpose (hundreds of
@@ -75,7 +75,7 @@ def outsider(db):
 @pytest.fixture
 def team(facilitator, teammate):
     team = team_create(name="Platform", creator=facilitator)
-    team_member_add(team=team, username=teammate.username)
+    team_member_join(team=team, user=teammate)
     return team
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -18,17 +19,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
 from tests.factories import UserFactory
+from tests.parsecgo_site.test_oidc import OIDC, reload_urls
 from tests.patterns.test_views import STREAMING_QUERY
 from tests.workshops.builders import decide
 from tests.workshops.room import Member, join
 from tests.workshops.views.test_autosave import phase_url, requirements
-from workshops.models import Participant, RecordPdf, Workflow, Workshop
+from workshops.models import Invitation, Participant, RecordPdf, Workflow, Workshop
 from workshops.services import room as room_services
+from workshops.services.invitations import invitation_create, invitation_token_hash
 from workshops.services.workshops import participant_remove, phase_go
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +151,64 @@ def public_pages(pages: Pages) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = locked.post(reverse("login"), wrong)
     pages.keep("429 (login locked out)", response, status=429)
+    reset = reverse("password_reset")
+    pages.get(anonymous, "password reset", reset)
+    pages.keep("password reset with an error", anonymous.post(reset, {"email": "not an address"}))
+    pages.get(anonymous, "password reset sent", reverse("password_reset_done"))
+    confirm = reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"})
+    pages.get(anonymous, "password reset link that does not work", confirm)
+    pages.get(anonymous, "password reset complete", reverse("password_reset_complete"))
+
+
+def single_sign_on_pages(pages: Pages) -> None:
+    """The login page as it is with OpenID Connect configured, and after a failed sign-in."""
+    try:
+        with override_settings(**OIDC):
+            reload_urls()
+            pages.get(Client(), "login with single sign-on", reverse("login"))
+            failed = reverse("login") + "?sso=failed"
+            pages.get(Client(), "login after a failed single sign-on", failed)
+    finally:
+        reload_urls()  # as configured again: without single sign-on
+
+
+def password_reset_form_page(pages: Pages) -> None:
+    """The form of a working reset link, with and without its errors."""
+    user = UserFactory(email="reset@example.org")
+    client = Client()
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.get(link, follow=True)
+    pages.keep("password reset: choose a new password", response)
+    mismatch = {"new_password1": "a long phrase here", "new_password2": "another one"}
+    pages.keep(
+        "password reset: new password with errors",
+        client.post(response.redirect_chain[-1][0], mismatch),
+    )
+
+
+def invitation_pages(pages: Pages, client: Client, scene: Scenario) -> None:
+    """The team page with an invitation just made, the link as a newcomer, as someone signed
+    in, with sign-up errors, and the pages of links that let nobody in."""
+    team_url = url("team-detail", team_id=scene.team.pk)
+    create = url("team-invitation-create", team_id=scene.team.pk)
+    made = client.post(create, {"note": "For Nadia", "days": 7, "max_uses": 2})
+    pages.keep("team page with a new invitation link", made)
+    pages.keep("team page with invitation errors", client.post(create, {"days": 0}))
+    pages.get(client, "team page with open invitations", team_url)
+    link = made.context["link"].removeprefix("http://testserver")
+    newcomer = Client()
+    pages.get(newcomer, "invitation: sign up", link)
+    bad = {"username": "a b", "email": "x", "password1": "1", "password2": "2"}
+    pages.keep("invitation: sign up with errors", newcomer.post(link, bad))
+    pages.get(logged_in(UserFactory()), "invitation: join as a signed-in person", link)
+    pages.get(client, "invitation: already a member", link)
+    pages.get(
+        Client(), "404 (an unknown invitation)", url("invitation-accept", token="nope"), status=404
+    )
+    _, dead = invitation_create(team=scene.team, by=scene.user)
+    Invitation.objects.filter(token_hash=invitation_token_hash(dead)).update(uses=1)
+    pages.get(Client(), "410 (a used invitation)", url("invitation-accept", token=dead), status=410)
 
 
 def catalogue_pages(pages: Pages, client: Client) -> None:
@@ -179,6 +242,21 @@ def decision_pages(pages: Pages, client: Client, scene: Scenario) -> None:
     pages.get(client, "decisions with a bad filter", history, {"decided_after": "yesterday"})
     pages.fragment(client, "decisions: the filtered results", history, {"pattern": "batch"})
     pages.get(client, "decision record", url("decision-detail", decision_id=scene.accepted.pk))
+    figures = url("decision-figures", decision_id=scene.accepted.pk)
+    noted = {"workflow_position": "0", "noted_on": "2000-01-01", "volume_unit": "day"}
+    noted |= {"latency_unit": "seconds", "volume_value": "-1", "text": "kept"}
+    pages.keep("decision record with refused figures", client.post(figures, noted))
+    # A figure just past the record's first revisit trigger.
+    trigger = scene.accepted.snapshot["workflows"][0]["revisit"][0]
+    past = {
+        "volume": {"volume_value": str(trigger["threshold"] * 2)},
+        "latency": {"latency_value": str(trigger["threshold"] / 2), "volume_value": ""},
+        "consumers": {"consumers": str(trigger["threshold"]), "volume_value": ""},
+    }[trigger["dimension"]]
+    noted |= {"noted_on": timezone.localdate().isoformat(), **past}
+    response = client.post(figures, noted, follow=True)
+    drawn = pages.keep("decision record due for review", response)
+    assert 'data-testid="review-due-figures"' in drawn
     superseded = url("decision-detail", decision_id=scene.superseded.pk)
     pages.get(client, "superseded decision record", superseded)
     pages.get(client, "decided workshop console", console_url(scene.accepted.workshop))
@@ -374,6 +452,9 @@ def draw_every_page() -> Pages:
     public_pages(pages)
     catalogue_pages(pages, member)
     team_pages(pages, member, scene)
+    invitation_pages(pages, member, scene)
+    password_reset_form_page(pages)
+    single_sign_on_pages(pages)
     decision_pages(pages, member, scene)
     pdf_pages(pages, member, scene)
     single = workshop_filled(team=scene.team, by=scene.user)

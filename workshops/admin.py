@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from workshops.models import Decision, Membership, Participant, StatusChange, Team, Workshop
+from workshops.models import (
+    Decision,
+    Invitation,
+    Membership,
+    Participant,
+    StatusChange,
+    Team,
+    Workshop,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,11 +19,26 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationInline(admin.TabularInline):
+    """The team's invitations, to read: a link is made on the team's page, which shows it
+    once (only its hash is kept, so no admin page could)."""
+
+    model = Invitation
+    extra = 0
+    can_delete = False
+    fields = ("note", "created_by", "created_at", "expires_at", "uses", "max_uses", "revoked_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "created_at")
+    # Team names need not be unique: the id tells two of the same name apart.
+    list_display = ("name", "id", "created_at")
     search_fields = ("name",)
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]
 
 
 class ParticipantInline(admin.TabularInline):

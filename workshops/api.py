@@ -98,7 +98,13 @@ class DecisionQuery(Schema):
     recorded_to: date | None = _day(
         alias="to", description="Recorded on or before this day, not before “from”."
     )
-    review_due: bool = Field(False, description="Accepted decisions whose review date is past.")
+    review_due: bool = Field(
+        False,
+        description=(
+            "Accepted decisions due for review: their review date has come, or a figure "
+            "noted since crosses one of their revisit triggers."
+        ),
+    )
     sort: Sort = DEFAULT_SORT
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
@@ -156,6 +162,12 @@ class DecisionOut(Schema):
     chosen_pattern_name: str
     parts: list[PartOut] = Field(description="A hybrid's parts and the pattern each chose.")
     review_date: date | None
+    review_due: bool = Field(
+        description=(
+            "Accepted, and its review date has come or a figure noted since crosses one of "
+            "its revisit triggers (the review_due filter's test)."
+        )
+    )
     decided_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -172,11 +184,25 @@ class StatusChangeOut(Schema):
     note: str
 
 
+class FigureNoteOut(Schema):
+    workflow: int = Field(description="The record's workflow: 0 the whole, then its parts.")
+    noted_on: date
+    by: str
+    figures: list[str] = Field(description="What was noted: 'volume 40 M records a day', …")
+    note: str
+
+
 class DecisionDetailOut(DecisionOut):
     rationale: str
     consequences: str
     status_changes: list[StatusChangeOut]
     superseded_by: list[int]
+    figure_notes: list[FigureNoteOut] = Field(
+        description="Figures noted on the record since the decision, oldest first."
+    )
+    crossed_triggers: list[str] = Field(
+        description="The record's revisit triggers that the latest noted figures cross."
+    )
 
 
 class DecisionPage(Schema):
@@ -236,7 +262,7 @@ def _draw_page(request: HttpRequest, query: DecisionQuery, *, today: date) -> st
             "previous": (
                 _page_url(request, query, min(query.page - 1, pages)) if query.page > 1 else None
             ),
-            "items": [_summary(request, d, parts=d.parts) for d in rows],
+            "items": [_summary(request, d, parts=d.parts, today=today) for d in rows],
         }
     )
     # As django-ninja writes an answer it validated itself.
@@ -254,16 +280,30 @@ def _draw_page(request: HttpRequest, query: DecisionQuery, *, today: date) -> st
 def decision_detail(request: HttpRequest, decision_id: int = Path(..., ge=1, le=MAX_ID)):
     decision = selectors.decision_get_for_member(user=request.auth, decision_id=decision_id)
     parts = [choice for choice in decision.choices.all() if choice.is_part]
+    figures = selectors.decision_figures(decision)
     return {
-        **_summary(request, decision, parts=parts),
+        **_summary(request, decision, parts=parts, today=timezone.localdate()),
         "rationale": decision.rationale,
         "consequences": decision.consequences,
         "status_changes": [_change(c) for c in selectors.decision_timeline(decision)],
         "superseded_by": [d.pk for d in selectors.decision_successors(decision)],
+        "figure_notes": [
+            {
+                "workflow": note.workflow_position,
+                "noted_on": note.noted_on,
+                "by": note.author,
+                "figures": list(note.figures),
+                "note": note.text,
+            }
+            for note in figures["figure_notes"]
+        ],
+        "crossed_triggers": [c.sentence for c in figures["crossings"]],
     }
 
 
-def _summary(request: HttpRequest, decision: Decision, *, parts: list[DecisionChoice]) -> dict:
+def _summary(
+    request: HttpRequest, decision: Decision, *, parts: list[DecisionChoice], today: date
+) -> dict:
     return {
         "id": decision.pk,
         "url": request.build_absolute_uri(decision.get_absolute_url()),
@@ -277,6 +317,7 @@ def _summary(request: HttpRequest, decision: Decision, *, parts: list[DecisionCh
             for c in parts
         ],
         "review_date": decision.review_date,
+        "review_due": decision.review_due_on(today),
         "decided_at": decision.decided_at,
         "created_at": decision.created_at,
         "updated_at": decision.updated_at,

@@ -10,18 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from patterns.matching import PatternSpec
 from patterns.models import Consistency, Failure, Granularity, Trigger
 from workshops.models import (
+    MAX_CONSUMERS,
     MAX_FIGURE,
     REQUIREMENT_FIELDS,
     Consent,
     Decision,
     DelayAnswer,
     Dimension,
+    FigureNote,
     Participant,
     Risk,
     StatusChange,
@@ -30,7 +34,9 @@ from workshops.models import (
     Workshop,
 )
 from workshops.rules.latency import PROBE_LABELS
+from workshops.rules.review import workflow_names
 from workshops.selectors import DEFAULT_SORT, SORTS, DecisionFilters
+from workshops.services import invitations
 from workshops.snapshot import recorded_outcomes
 
 COMPLIANCE_REGIMES = ("GDPR", "HIPAA", "PCI DSS", "SOX")
@@ -69,6 +75,18 @@ class PlainNumberInput(forms.NumberInput):
         if isinstance(value, float) and math.isfinite(value):
             return plain_number(value)
         return super().format_value(value)
+
+
+def latency_above_zero(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise forms.ValidationError("Enter a latency greater than 0.")
+    return value
+
+
+def volume_not_negative(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise forms.ValidationError("The volume cannot be negative.")
+    return value
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -158,17 +176,46 @@ class WorkshopCreateForm(forms.Form):
 
 
 class TeamCreateForm(forms.Form):
+    # Any name, even one another team has: refusing a taken name would tell an outsider that
+    # the team exists (DESIGN §4).
     name = forms.CharField(max_length=80)
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if Team.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError("A team with this name already exists.")
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
 
-class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150)
+class InvitationCreateForm(forms.Form):
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=invitations.MAX_DAYS,
+        initial=invitations.DEFAULT_DAYS,
+    )
+    max_uses = forms.IntegerField(
+        label="How many people may use it",
+        min_value=1,
+        max_value=invitations.MAX_USES,
+        initial=1,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=100,
+        required=False,
+        help_text="Who it is for, so that the team can tell the open invitations apart.",
+    )
+
+
+class InvitationSignUpForm(UserCreationForm):
+    """A new account from an invitation: username, email and password (with the site's
+    password validators)."""
+
+    email = forms.EmailField(
+        max_length=254, help_text="For resetting your password if you forget it."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
 
 
 class ParticipantForm(forms.ModelForm):
@@ -267,16 +314,10 @@ class RequirementsForm(PhaseForm):
             field.choices = [("", empty), *[c for c in field.choices if c[0]]]
 
     def clean_latency_value(self):
-        value = self.cleaned_data.get("latency_value")
-        if value is not None and not value > 0:
-            raise forms.ValidationError("Enter a latency greater than 0.")
-        return value
+        return latency_above_zero(self.cleaned_data.get("latency_value"))
 
     def clean_volume_value(self):
-        value = self.cleaned_data.get("volume_value")
-        if value is not None and value < 0:
-            raise forms.ValidationError("The volume cannot be negative.")
-        return value
+        return volume_not_negative(self.cleaned_data.get("volume_value"))
 
     def clean_growth_factor(self):
         value = self.cleaned_data.get("growth_factor")
@@ -725,6 +766,91 @@ class TransitionForm(forms.Form):
         return cleaned
 
 
+class FigureNoteForm(forms.ModelForm):
+    """A decided workflow's figures today, noted beside its record: any of the volume, the
+    latency now needed and the consumers (at least one), dated, with a line of context."""
+
+    workflow_position = forms.TypedChoiceField(label="Workflow", coerce=int, choices=[])
+
+    class Meta:
+        model = FigureNote
+        fields = (
+            "workflow_position",
+            "noted_on",
+            "volume_value",
+            "volume_unit",
+            "latency_value",
+            "latency_unit",
+            "consumers",
+            "text",
+        )
+        labels = {
+            "noted_on": "Noted on",
+            "volume_value": "Volume now (records)",
+            "volume_unit": "Volume per",
+            "latency_value": "Maximum latency now needed",
+            "latency_unit": "Latency unit",
+            "consumers": "Consumers now",
+            "text": "What changed (optional)",
+        }
+        widgets = {"noted_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        names = workflow_names(decision.snapshot) or [decision.title]
+        field = self.fields["workflow_position"]
+        field.choices = [
+            (i, f"Part: {name}" if i else f"{name} (the whole)") for i, name in enumerate(names)
+        ]
+        if len(names) == 1:
+            field.widget = forms.HiddenInput()
+        for name in ("volume_value", "latency_value"):
+            self.fields[name].widget = PlainNumberInput(attrs={"step": "any", "min": "0"})
+            self.fields[name].validators.append(
+                MaxValueValidator(MAX_FIGURE, message=f"Enter a number up to {MAX_FIGURE:,}.")
+            )
+        self.fields["consumers"].max_value = MAX_CONSUMERS
+        self.fields["consumers"].validators.append(
+            MaxValueValidator(MAX_CONSUMERS, message=f"Enter at most {MAX_CONSUMERS:,} consumers.")
+        )
+        if not self.is_bound:
+            self.initial.setdefault("workflow_position", 0)
+            self.initial.setdefault("noted_on", timezone.localdate())
+
+    def clean_noted_on(self):
+        day = self.cleaned_data["noted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Pick today or an earlier day: these are figures seen.")
+        decided = self.decision.decided_at
+        if decided is not None and day < timezone.localdate(decided):
+            raise forms.ValidationError(
+                f"Pick a day from the decision on ({timezone.localdate(decided):%-d %B %Y})."
+            )
+        return day
+
+    def clean_volume_value(self):
+        return volume_not_negative(self.cleaned_data.get("volume_value"))
+
+    def clean_latency_value(self):
+        return latency_above_zero(self.cleaned_data.get("latency_value"))
+
+    def clean_text(self):
+        return " ".join(self.cleaned_data.get("text", "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        figures = ("volume_value", "latency_value", "consumers")
+        if not any(name in self.errors for name in figures) and all(
+            cleaned.get(name) is None for name in figures
+        ):
+            self.add_error(
+                "volume_value",
+                "Note at least one figure: the volume, the latency or the consumers.",
+            )
+        return cleaned
+
+
 # Decisions are recorded today or imported from the past: dates far outside these bounds are
 # typing mistakes, and the ends of the calendar cannot be turned into a day's time range.
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
@@ -746,7 +872,11 @@ class DecisionFilterForm(forms.Form):
         required=False, choices=[("", "Any status"), *Decision.Status.choices]
     )
     team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    review_due = forms.BooleanField(label="Due for review", required=False)
+    review_due = forms.BooleanField(
+        label="Due for review",
+        required=False,
+        help_text="Its review date has come, or a figure noted since crosses a revisit trigger.",
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,

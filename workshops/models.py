@@ -44,7 +44,9 @@ def new_device_token() -> str:
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    # Not unique: a name refused as taken would tell an outsider that such a team exists
+    # (DESIGN §4). Teams are told apart by their members, who are the only ones to see them.
+    name = models.CharField(max_length=80)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
@@ -75,6 +77,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class Invitation(models.Model):
+    """A link that lets whoever holds it join a team, until it expires, is revoked or has
+    been used `max_uses` times. Only a hash of its token is kept: the link is shown once."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_created",
+    )
+    note = models.CharField(max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256, hex
+    max_uses = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_cap"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.team} ({self.uses}/{self.max_uses})"
+
+    def refusal(self, now=None) -> str | None:
+        """Why this invitation can no longer be used ("revoked", "expired", "used"), or None."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if (now or timezone.now()) >= self.expires_at:
+            return "expired"
+        if self.uses >= self.max_uses:
+            return "used"
+        return None
+
+    @property
+    def uses_left(self) -> int:
+        return max(0, self.max_uses - self.uses)
 
 
 class Workshop(models.Model):
@@ -223,6 +270,8 @@ class Organisation(models.TextChoices):
 # The largest figure a workflow's number field takes: far beyond any real workflow, and small
 # enough that every figure derived from it (seconds, records per day, growth) stays finite.
 MAX_FIGURE = 10**12
+# The most consumers a figure noted on a record says (FigureNote): far beyond any real stream.
+MAX_CONSUMERS = 1_000_000
 
 # What phase 1 records about a workflow (besides its name): copied into the parts of a
 # split, and pre-filled when a decision is revisited.
@@ -492,6 +541,13 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:decision-detail", kwargs={"decision_id": self.pk})
+
+    def review_due_on(self, today) -> bool:
+        """In force and due for review: its review date has come, or a figure noted since
+        crosses one of its revisit triggers (selectors.review_due_q asks the same of rows)."""
+        return self.status == self.Status.ACCEPTED and (
+            self.noted_review_due or (self.review_date is not None and self.review_date <= today)
+        )
 
 
 class FigureNote(models.Model):

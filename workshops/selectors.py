@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from patterns.wire import as_dict, as_dicts
 from workshops.models import (
     ApiToken,
     Consent,
@@ -22,6 +23,7 @@ from workshops.models import (
     DecisionChoice,
     DelayResponse,
     DimensionVote,
+    Invitation,
     Membership,
     Participant,
     RecordPdf,
@@ -32,6 +34,7 @@ from workshops.models import (
     Workflow,
     Workshop,
 )
+from workshops.rules.review import crossings, noted_texts, workflow_names
 from workshops.rules.room import DelayVoice, ProposedRisk, VoteCast
 
 User = AbstractBaseUser | AnonymousUser
@@ -50,6 +53,26 @@ def team_get_for_member(*, user: User, team_id: int) -> Team:
 
 def team_members(team: Team) -> QuerySet[Membership]:
     return team.memberships.select_related("user").order_by("user__username")
+
+
+def team_invitations_open(team: Team) -> QuerySet[Invitation]:
+    """The team's invitations that can still be used, newest first, with who made them."""
+    return (
+        Invitation.objects.filter(
+            team=team,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            uses__lt=F("max_uses"),
+        )
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_get_for_member(*, user: User, team_id: int, invitation_id: int) -> Invitation:
+    """One of the team's invitations, or 404 for anyone outside the team."""
+    team = team_get_for_member(user=user, team_id=team_id)
+    return get_object_or_404(Invitation.objects.select_related("team"), team=team, pk=invitation_id)
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -152,9 +175,27 @@ def decision_successors(decision: Decision) -> list[Decision]:
     )
 
 
+def decision_figures(decision: Decision) -> dict[str, Any]:
+    """The figures noted on the record since, oldest first, each with what it says and the
+    workflow it is about, and the record's triggers they cross: one query, none when the
+    notes were prefetched (team_decision_records)."""
+    notes = list(decision.figure_notes.all())
+    record_workflows = as_dicts(as_dict(decision.snapshot).get("workflows"))
+    names = workflow_names(decision.snapshot)
+    for note in notes:
+        note.figures = noted_texts(note)
+        note.workflow_name = (
+            names[note.workflow_position]
+            if len(names) > 1 and note.workflow_position < len(names)
+            else ""
+        )
+    return {"figure_notes": notes, "crossings": crossings(record_workflows, notes)}
+
+
 def team_decision_records(team: Team) -> list[Decision]:
     """Every decision of the team, in its numbers' order, each with its status history and
-    the decision it supersedes: two queries however many there are."""
+    the decision it supersedes and the figures noted on it since: three queries however many
+    there are."""
     return list(
         team.decisions.select_related("team", "supersedes")
         .defer("search_text", "supersedes__snapshot", "supersedes__search_text")
@@ -164,7 +205,8 @@ def team_decision_records(team: Team) -> list[Decision]:
                 queryset=StatusChange.objects.select_related("changed_by").order_by(
                     "changed_at", "id"
                 ),
-            )
+            ),
+            "figure_notes",
         )
         .order_by("number")
     )
@@ -243,6 +285,14 @@ def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def review_due_q(today: date, *, ahead: timedelta = timedelta(0)) -> Q:
+    """Decisions in force that are due for review: their review date has come (within
+    `ahead` of today), or a figure noted since crosses one of their revisit triggers."""
+    return Q(status=Decision.Status.ACCEPTED) & (
+        Q(review_date__lte=today + ahead) | Q(noted_review_due=True)
+    )
+
+
 def decisions_filtered(
     decisions: QuerySet[Decision], filters: DecisionFilters, *, today: date
 ) -> QuerySet[Decision]:
@@ -265,7 +315,7 @@ def decisions_filtered(
             created_at__lt=_start_of_day(filters.created_to + timedelta(days=1))
         )
     if filters.review_due:
-        decisions = decisions.filter(status=Decision.Status.ACCEPTED, review_date__lte=today)
+        decisions = decisions.filter(review_due_q(today))
     _label, *ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     return decisions.order_by(*ordering)
 

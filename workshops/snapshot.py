@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import JSONField, Model
 
 from patterns.matching import MatchResult, PatternSpec
-from patterns.wire import growth_to_json
+from patterns.wire import as_dict, as_dicts, as_text, growth_to_json
 from workshops import selectors
 from workshops.assessment import Assessment, assess_workflow, headline_pattern
 from workshops.models import (
@@ -502,22 +502,6 @@ def compose_decision(
 # --- reading a record back -----------------------------------------------------------------
 # Imported records only guarantee the snapshot's outline (documents.json checks it): every
 # reader below takes what it finds and passes over what it cannot use.
-
-
-def as_text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def as_dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def as_dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in as_list(value) if isinstance(item, dict)]
 
 
 def recorded_rationale(record: Mapping[str, Any], workflow: Mapping[str, Any]) -> str:

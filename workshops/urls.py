@@ -8,6 +8,7 @@ from workshops.views import (
     documents,
     exports,
     history,
+    invitations,
     join,
     live,
     participant,
@@ -22,6 +23,21 @@ app_name = "workshops"
 urlpatterns = [
     path("teams/", teams.team_list, name="team-list"),
     path("teams/<int:team_id>/", teams.team_detail, name="team-detail"),
+    path(
+        "teams/<int:team_id>/invitations/",
+        teams.team_invitation_create,
+        name="team-invitation-create",
+    ),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/revoke/",
+        teams.team_invitation_revoke,
+        name="team-invitation-revoke",
+    ),
+    path(
+        "invitations/<str:token>/",
+        invitations.invitation_accept_view,
+        name="invitation-accept",
+    ),
     path(
         "teams/<int:team_id>/decisions.zip",
         exports.team_decisions_zip,
@@ -99,6 +115,11 @@ urlpatterns = [
         name="decision-status",
     ),
     path("decisions/<int:decision_id>/revisit/", decisions.revisit, name="decision-revisit"),
+    path(
+        "decisions/<int:decision_id>/figures/",
+        decisions.decision_figures,
+        name="decision-figures",
+    ),
     # --- the room: joining, the participant's page, the projector, the facilitator's controls
     path("join/", join.join_code, name="join"),
     path("join/<str:invite>/", join.join_invite, name="join-invite"),

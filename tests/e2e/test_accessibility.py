@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, screenshot
 from tests.e2e.scenario import Scenario, build_scenario
+from workshops.services.invitations import invitation_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -71,10 +72,13 @@ def lock_out(page) -> None:
     raise AssertionError("The lockout page never appeared.")
 
 
-def anonymous_stops() -> list[Stop]:
+def anonymous_stops(scene: Scenario) -> list[Stop]:
+    _, token = invitation_create(team=scene.team, by=scene.user)
     return [
         Stop("home (anonymous)", "/"),
         Stop("login", "/accounts/login/"),
+        Stop("password reset", "/accounts/password-reset/"),
+        Stop("invitation sign-up", f"/invitations/{token}/", shows="#id_password2"),
         Stop("lockout", "/accounts/login/", then=lock_out),
     ]
 
@@ -173,7 +177,7 @@ def test_no_page_has_a_serious_or_critical_violation(
             screenshot(page, f"a11y-{width}-{slugify(stop.name)}")
 
     try:
-        check(anonymous_stops())
+        check(anonymous_stops(scene))
         log_in(page, live_server, scene.user)
         check(member_stops(scene))
     finally:

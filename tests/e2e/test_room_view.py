@@ -13,7 +13,7 @@ from tests.e2e.test_accessibility import BLOCKING, axe_script, axe_violations, d
 from tests.factories import UserFactory
 from workshops.models import Participant, Workshop
 from workshops.services.room import dimension_vote, participant_join, ready_set, votes_reveal
-from workshops.services.teams import team_create, team_member_add
+from workshops.services.teams import team_create, team_member_join
 from workshops.services.workflows import workflow_update
 from workshops.services.workshops import phase_go, workshop_create, workshop_start
 
@@ -28,7 +28,7 @@ __all__ = ["axe_script"]  # the fixture, imported for the accessibility check be
 def room(catalogue):
     facilitator = UserFactory(username="fiona")
     team = team_create(name="Ride platform", creator=facilitator)
-    team_member_add(team=team, username=UserFactory(username="tariq").username)
+    team_member_join(team=team, user=UserFactory(username="tariq"))
     from django.utils import timezone
 
     workshop = workshop_create(

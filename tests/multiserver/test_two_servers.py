@@ -5,70 +5,19 @@ Over real HTTP, against gunicorn processes (tests/multiserver/conftest.py)."""
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from bench.forms import form_as_posted
-from bench.load import Answer, Browser, Room, database_rows, live_element
+from bench.load import Browser, Room, database_rows, live_element
+from tests.multiserver import people
 
 pytestmark = pytest.mark.multiserver
 
 DIMENSIONS = ("trigger", "granularity", "consistency", "failure")
 THREAD_TIMEOUT_S = 30
-
-
-def _visible(page: Answer) -> str:
-    """The page's text as read on screen: tags dropped, spaces folded."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.text, flags=re.S)
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
-    return re.sub(r" ([:,.;])", r"\1", text)  # "<strong>Trigger</strong>: 3" reads "Trigger: 3"
-
-
-def _join(server: str, room: Room, name: str, role: str = "engineering") -> Browser:
-    """A participant's phone joining through the invite link, as its form posts it."""
-    phone = Browser(server)
-    invite = room.paths["join-invite"]
-    page = phone.get(invite)
-    assert page.status == 200, page.text[:500]
-    form = form_as_posted(page.text, action=invite)
-    form.update(name=name, role=role, involvement="consulted")
-    joined = phone.post(invite, form)
-    assert joined.status == 302, _visible(joined)[:500]
-    assert joined.location == room.paths["participant"]
-    return phone
-
-
-def _vote_form(phone: Browser, room: Room, votes: dict[str, str], reason: str = "") -> dict:
-    """The participant's vote form as their page draws it, with `votes` chosen."""
-    page = phone.get(room.paths["participant"])
-    assert page.status == 200, _visible(page)[:500]
-    form = form_as_posted(page.text, action=room.paths["participant-vote"])
-    prefix = f"vote{room.workflow_id}-"
-    for dimension, value in votes.items():
-        form[f"{prefix}{dimension}"] = value
-        if reason:
-            form[f"{prefix}{dimension}_reason"] = reason
-    return form
-
-
-def _vote(phone: Browser, room: Room, votes: dict[str, str], reason: str = "") -> None:
-    answer = phone.post(room.paths["participant-vote"], _vote_form(phone, room, votes, reason))
-    assert answer.status == 302, _visible(answer)[:500]  # without JavaScript: back to the page
-
-
-def _facilitator(server: str, room: Room) -> Browser:
-    return Browser(server, cookies={room.session_cookie: room.facilitator_sessions[0]})
-
-
-def _panel(facilitator: Browser, room: Room) -> Answer:
-    """The console's live panel of phase 2, as its poll asks for it."""
-    panel = facilitator.get(f"{room.paths['live-panel']}?phase=2", headers={"HX-Request": "true"})
-    assert panel.status == 200, panel.text[:500]
-    return panel
 
 
 def _votes_in_database(two_servers, room: Room) -> list[tuple]:
@@ -84,15 +33,15 @@ def test_it_shows_votes_cast_through_one_server_on_the_facilitators_page_served_
     two_servers,
 ):
     room = two_servers.rooms[0]
-    ana = _join(two_servers.a, room, "Ana", "engineering")
-    bo = _join(two_servers.a, room, "Bo", "operations")
-    cy = _join(two_servers.a, room, "Cy", "business")
-    _vote(ana, room, {"trigger": "event"}, reason="Billing must see an order within seconds")
-    _vote(bo, room, {"trigger": "event"})
-    _vote(cy, room, {"trigger": "scheduled", "failure": "retry"})
+    ana = people.join(two_servers.a, room, "Ana", "engineering")
+    bo = people.join(two_servers.a, room, "Bo", "operations")
+    cy = people.join(two_servers.a, room, "Cy", "business")
+    people.vote(ana, room, {"trigger": "event"}, reason="Billing must see an order within seconds")
+    people.vote(bo, room, {"trigger": "event"})
+    people.vote(cy, room, {"trigger": "scheduled", "failure": "retry"})
 
-    facilitator = _facilitator(two_servers.b, room)
-    hidden = _visible(_panel(facilitator, room))
+    facilitator = people.facilitator(two_servers.b, room)
+    hidden = people.visible(people.panel(facilitator, room))
     assert "Trigger: 3 of 3 have voted" in hidden
     assert "Failure handling: 1 of 3 have voted" in hidden
     assert "Granularity: 0 of 3 have voted" in hidden
@@ -105,11 +54,11 @@ def test_it_shows_votes_cast_through_one_server_on_the_facilitators_page_served_
     assert revealed.status == 302
 
     # Revealed through B: the console served by A shows the spread and the reasons.
-    shown = _facilitator(two_servers.a, room).get(room.paths["console"])
+    shown = people.facilitator(two_servers.a, room).get(room.paths["console"])
     assert 'aria-label="Event (push): 2 of 3 votes"' in shown.text
     assert 'aria-label="Scheduled (pull): 1 of 3 votes"' in shown.text
     assert "“Billing must see an order within seconds” — Ana (Engineering), for Event (push)" in (
-        _visible(shown)
+        people.visible(shown)
     )
 
 
@@ -117,7 +66,7 @@ def test_it_counts_every_one_of_twelve_votes_cast_at_once_through_both_servers(t
     room = two_servers.rooms[1]
     servers = [two_servers.a, two_servers.b] * 6
     phones = [
-        _join(server, room, f"Voter {n}", ("engineering", "operations", "business")[n % 3])
+        people.join(server, room, f"Voter {n}", ("engineering", "operations", "business")[n % 3])
         for n, server in enumerate(servers, start=1)
     ]
     # Seven for events, five for a schedule; every voter on every dimension.
@@ -130,7 +79,9 @@ def test_it_counts_every_one_of_twelve_votes_cast_at_once_through_both_servers(t
         }
         for n in range(12)
     ]
-    forms = [_vote_form(phone, room, ballot) for phone, ballot in zip(phones, ballots, strict=True)]
+    forms = [
+        people.vote_form(phone, room, ballot) for phone, ballot in zip(phones, ballots, strict=True)
+    ]
     start = threading.Barrier(len(phones), timeout=THREAD_TIMEOUT_S)
 
     def cast(phone: Browser, form: dict) -> int:
@@ -149,7 +100,7 @@ def test_it_counts_every_one_of_twelve_votes_cast_at_once_through_both_servers(t
     )
     # Everyone voted on everything: the votes show by themselves, on either server.
     for server in (two_servers.a, two_servers.b):
-        panel = _panel(_facilitator(server, room), room).text
+        panel = people.panel(people.facilitator(server, room), room).text
         assert 'aria-label="Event (push): 7 of 12 votes"' in panel
         assert 'aria-label="Scheduled (pull): 5 of 12 votes"' in panel
         assert 'aria-label="Record (message or event): 12 of 12 votes"' in panel
@@ -159,11 +110,11 @@ def test_it_answers_304_on_one_server_to_the_etag_the_other_gave_until_the_room_
     two_servers,
 ):
     room = two_servers.rooms[2]
-    phone = _join(two_servers.a, room, "Dee", "security")
+    phone = people.join(two_servers.a, room, "Dee", "security")
     poll, _drawn = live_element(phone.get(room.paths["participant"]).text)
     assert poll.startswith(f"{room.paths['participant-state']}?shown=2")
     on_b = Browser(two_servers.b, cookies=phone.cookies)  # the same phone, balanced to B
-    htmx = {"HX-Request": "true"}
+    htmx = people.HTMX
 
     first = phone.get(poll, headers=htmx)
     assert first.status == 200
@@ -174,13 +125,13 @@ def test_it_answers_304_on_one_server_to_the_etag_the_other_gave_until_the_room_
         assert unchanged.text == ""
         assert unchanged.headers["etag"] == etag
 
-    facilitator_a = _facilitator(two_servers.a, room)
-    facilitator_b = _facilitator(two_servers.b, room)
+    facilitator_a = people.facilitator(two_servers.a, room)
+    facilitator_b = people.facilitator(two_servers.b, room)
     panel = f"{room.paths['live-panel']}?phase=2"
     panel_etag = facilitator_a.get(panel, headers=htmx).headers["etag"]
     assert facilitator_b.get(panel, headers={**htmx, "If-None-Match": panel_etag}).status == 304
 
-    _vote(phone, room, {"consistency": "strong"})  # through A
+    people.vote(phone, room, {"consistency": "strong"})  # through A
 
     changed = on_b.get(poll, headers={**htmx, "If-None-Match": etag})
     assert changed.status == 200
@@ -188,4 +139,4 @@ def test_it_answers_304_on_one_server_to_the_etag_the_other_gave_until_the_room_
     assert phone.get(poll, headers={**htmx, "If-None-Match": changed.headers["etag"]}).status == 304
     redrawn = facilitator_b.get(panel, headers={**htmx, "If-None-Match": panel_etag})
     assert redrawn.status == 200
-    assert "Consistency: 1 of 1 have voted" in _visible(redrawn)
+    assert "Consistency: 1 of 1 have voted" in people.visible(redrawn)

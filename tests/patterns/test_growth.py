@@ -15,6 +15,7 @@ from patterns.growth import (
     organisation_mismatch,
     revisit_sentence,
     revisit_triggers,
+    trigger_crossed,
 )
 from patterns.matching import ORGANISATIONS, match
 from tests.patterns.builders import BATCH, BUILTIN, CHOREOGRAPHY, STREAMING, pattern, requirements
@@ -229,3 +230,37 @@ def test_a_trigger_is_a_condition_not_yet_met(wanted, spec):
             assert wanted.max_latency_seconds >= trigger.threshold
         if trigger.dimension == "consumers":
             assert (wanted.consumers or 0) < trigger.threshold
+
+
+TODAY = {
+    "volume": lambda wanted: wanted.volume_per_day,
+    "latency": lambda wanted: wanted.max_latency_seconds,
+    "consumers": lambda wanted: float(wanted.consumers or 0),
+}
+
+
+@given(workflows(), families)
+def test_noting_todays_figures_crosses_no_trigger_recorded_from_them(wanted, spec):
+    # A team that notes the very figures the decision was made with is not told to review it.
+    for trigger in revisit_triggers(wanted, spec):
+        today = TODAY[trigger.dimension](wanted)
+        assert not trigger_crossed(trigger.dimension, trigger.threshold, today)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "threshold", "value", "crossed"),
+    [
+        ("volume", 100.0, 100.0, False),
+        ("volume", 100.0, 100.5, True),
+        ("latency", 60.0, 60.0, False),
+        ("latency", 60.0, 59.0, True),
+        ("consumers", 10, 9, False),
+        ("consumers", 10, 10, True),
+        ("volume", 100.0, float("inf"), False),
+        ("latency", 60.0, float("nan"), False),
+    ],
+)
+def test_a_noted_figure_crosses_a_trigger_the_way_its_sentence_says(
+    dimension, threshold, value, crossed
+):
+    assert trigger_crossed(dimension, threshold, value) is crossed

@@ -34,7 +34,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.services import room as room_services
-from workshops.services.teams import team_member_add
+from workshops.services.teams import team_member_join
 from workshops.services.workshops import phase_go, workshop_create, workshop_start
 from workshops.views.console import DECIDED_MESSAGE
 from workshops.views.live import CONFLICT, STALE
@@ -691,7 +691,7 @@ class TestHandOff:
         self, facilitator_client, room, team, facilitator, outsider, who, headers
     ):
         inactive = UserFactory(username="ivan", is_active=False)
-        team_member_add(team=team, username=inactive.username)
+        team_member_join(team=team, user=inactive)
         to_user = {"outsider": outsider, "facilitator": facilitator, "inactive": inactive}[who]
         before = room_version(room)
         response = facilitator_client.post(
@@ -705,14 +705,14 @@ class TestHandOff:
 
     def test_the_inactive_member_is_not_offered(self, facilitator_client, room, team):
         # Handing the room to an account that cannot sign in left nobody to steer it.
-        team_member_add(team=team, username=UserFactory(username="ivan", is_active=False).username)
+        team_member_join(team=team, user=UserFactory(username="ivan", is_active=False))
         content = facilitator_client.get(url("console", room)).content.decode()
         assert "tariq" in content
         assert "ivan" not in content
 
     def test_the_service_refuses_an_inactive_member(self, room, team):
         inactive = UserFactory(username="ivan", is_active=False)
-        team_member_add(team=team, username=inactive.username)
+        team_member_join(team=team, user=inactive)
         with pytest.raises(ValidationError):
             room_services.facilitator_hand_off(workshop=room, to_user=inactive)
 

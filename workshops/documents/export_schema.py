@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 
 from patterns.models import Consistency, Failure, Granularity, Level, Trigger
 from workshops.models import (
+    MAX_CONSUMERS,
     MAX_FIGURE,
     Consent,
     Coupling,
@@ -26,6 +27,7 @@ from workshops.models import (
     DelayAnswer,
     Dimension,
     DimensionVote,
+    FigureNote,
     LatencyUnit,
     Organisation,
     Participant,
@@ -489,6 +491,19 @@ class ChangeEntry(Strict):
     note: _text(_length(StatusChange, "note"))
 
 
+class NotedFigures(Strict):
+    """Figures a team member noted on the record after the decision (beside the snapshot)."""
+
+    workflow: _count(MANY)  # the snapshot's workflows: 0 the whole, then its parts
+    noted_on: Day
+    by: _name(_length(FigureNote, "author"))
+    volume: Volume | None
+    latency: Latency | None
+    consumers: _count(MAX_CONSUMERS) | None
+    note: _text(_length(FigureNote, "text"))
+    at: Instant
+
+
 class DecisionExportDocument(Strict):
     """A decision as /decisions/<id>.json writes it and `manage.py import_decision` reads it."""
 
@@ -508,6 +523,8 @@ class DecisionExportDocument(Strict):
     status_changes: _list(ChangeEntry)
     supersedes: _text(_length(Decision, "title")) | None
     snapshot: Snapshot
+    # Only in exports of decisions with figures noted since (older exports have none).
+    figure_notes: _list(NotedFigures) | None = None
 
 
 def export_json_schema() -> dict[str, Any]:

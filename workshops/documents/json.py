@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from patterns.wire import json_kind
 from workshops.documents.export_schema import FORMAT, DecisionExportDocument
-from workshops.models import Decision, StatusChange, Team
+from workshops.models import Decision, FigureNote, StatusChange, Team
 
 # Longest team name the column takes (an import may name another team).
 MAX_TEAM = Team._meta.get_field("name").max_length
@@ -33,6 +33,22 @@ class ChangeRecord:
 
 
 @dataclass(frozen=True)
+class NoteRecord:
+    """Figures noted on the record since, as an export carries them (FigureNote's values)."""
+
+    workflow_position: int
+    noted_on: date
+    author: str
+    volume_value: float | None
+    volume_unit: str
+    latency_value: float | None
+    latency_unit: str
+    consumers: int | None
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class DecisionExport:
     """An export that passed validation, with its dates parsed."""
 
@@ -49,6 +65,7 @@ class DecisionExport:
     changes: tuple[ChangeRecord, ...]
     supersedes: str | None
     snapshot: dict[str, Any]
+    figure_notes: tuple[NoteRecord, ...] = ()
 
 
 # --- export --------------------------------------------------------------------------------
@@ -63,7 +80,7 @@ def decision_to_json(
     stored one is read, prefetched if it was."""
     if changes is None:
         changes = decision.changes.all()
-    return {
+    export = {
         "format": FORMAT,
         "title": decision.title,
         "status": decision.status,
@@ -87,6 +104,28 @@ def decision_to_json(
         ],
         "supersedes": decision.supersedes.title if decision.supersedes_id else None,
         "snapshot": decision.snapshot,
+    }
+    # Figures noted since the decision, beside its frozen snapshot; only when there are some,
+    # so that the export of a decision without any stays the document it always was.
+    notes = decision.figure_notes.all() if decision.pk else ()
+    if notes:
+        export["figure_notes"] = [_note_to_json(note) for note in notes]
+    return export
+
+
+def _note_to_json(note: FigureNote) -> dict[str, Any]:
+    def measure(value: float | None, unit: str) -> dict[str, Any] | None:
+        return None if value is None else {"value": value, "unit": unit}
+
+    return {
+        "workflow": note.workflow_position,
+        "noted_on": note.noted_on.isoformat(),
+        "by": note.author,
+        "volume": measure(note.volume_value, note.volume_unit),
+        "latency": measure(note.latency_value, note.latency_unit),
+        "consumers": note.consumers,
+        "note": note.text,
+        "at": _instant(note.created_at),
     }
 
 
@@ -129,6 +168,7 @@ def parse_export(data: Any) -> DecisionExport:
         raise InvalidExport(
             f'"status_changes" ends at "{changes[-1].to_status}" but "status" is "{status}".'
         )
+    notes = _notes(data.get("figure_notes") or (), workflows=len(data["snapshot"]["workflows"]))
     return DecisionExport(
         title=data["title"],
         status=status,
@@ -143,7 +183,38 @@ def parse_export(data: Any) -> DecisionExport:
         changes=changes,
         supersedes=data["supersedes"],
         snapshot=data["snapshot"],
+        figure_notes=notes,
     )
+
+
+def _notes(entries: Sequence[Mapping[str, Any]], *, workflows: int) -> tuple[NoteRecord, ...]:
+    notes = []
+    for index, entry in enumerate(entries):
+        where = f'"figure_notes[{index}]'
+        if entry["workflow"] >= max(1, workflows):
+            raise InvalidExport(
+                f'{where}.workflow" is {entry["workflow"]}, but the record has '
+                f"{_plural(workflows, 'workflow')} (counted from 0)."
+            )
+        volume, latency = entry["volume"] or {}, entry["latency"] or {}
+        figures = (volume.get("value"), latency.get("value"), entry["consumers"])
+        if all(figure is None for figure in figures):
+            raise InvalidExport(f'{where}" notes no figure: a volume, a latency or consumers.')
+        notes.append(
+            NoteRecord(
+                workflow_position=entry["workflow"],
+                noted_on=date.fromisoformat(entry["noted_on"]),
+                author=entry["by"],
+                volume_value=volume.get("value"),
+                volume_unit=volume.get("unit", "day"),
+                latency_value=latency.get("value"),
+                latency_unit=latency.get("unit", "minutes"),
+                consumers=entry["consumers"],
+                text=entry["note"],
+                created_at=datetime.fromisoformat(entry["at"]),
+            )
+        )
+    return tuple(notes)
 
 
 def export_fingerprint(data: Mapping[str, Any]) -> str:

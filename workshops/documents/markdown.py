@@ -15,15 +15,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from patterns.wire import as_dict, as_dicts, as_list, as_text
 from workshops.models import Decision, Risk, StatusChange
-from workshops.snapshot import (
-    as_dict,
-    as_dicts,
-    as_list,
-    as_text,
-    dimension_value_label,
-    recorded_rationale,
-)
+from workshops.selectors import decision_figures
+from workshops.snapshot import dimension_value_label, recorded_rationale
 
 # The headings MADR 4.0 defines, in its order; ours follow them.
 CONTEXT = "Context and Problem Statement"
@@ -542,6 +537,19 @@ def _more_information(
             if isinstance(review, date)
             else "No review date set."
         )
+    ]
+    figures = decision_figures(decision) if decision.pk else {}
+    items += [
+        f"Figures noted on {note.noted_on.isoformat()} by {md_inline(note.author)}"
+        + (f" ({md_inline(note.workflow_name)})" if note.workflow_name else "")
+        + f": {', '.join(note.figures)}"
+        + (f" — {md_inline(note.text)}" if note.text else "")
+        + "."
+        for note in figures.get("figure_notes", ())
+    ]
+    items += [
+        f"Due for review: {md_inline(crossing.sentence)}."
+        for crossing in figures.get("crossings", ())
     ]
     if supersedes is not None:
         items.append(f"Supersedes {_link(supersedes)}.")

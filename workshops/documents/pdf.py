@@ -207,6 +207,7 @@ def decision_pdf_inputs(decision: Decision) -> PdfInputs:
             "changes": selectors.decision_timeline(decision),
             "successors": selectors.decision_successors(decision),
             "draft": decision.status in OPEN_STATUSES,
+            **selectors.decision_figures(decision),
         },
         export=decision_to_json(decision),
     )

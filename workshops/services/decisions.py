@@ -1,8 +1,10 @@
-"""Writes of decisions: recording, the lifecycle, revisiting, importing, the stored PDF."""
+"""Writes of decisions: recording, the lifecycle, revisiting, importing, the figures noted
+on a record since (beside its frozen snapshot), the stored PDF."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -12,21 +14,24 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from patterns.selectors import catalogue_specs, default_monthly_costs
+from patterns.wire import as_dict, as_dicts
 from workshops.documents.json import ChangeRecord, export_fingerprint, parse_export
 from workshops.models import (
     Decision,
     DecisionChoice,
+    FigureNote,
+    LatencyUnit,
     StatusChange,
     Team,
+    VolumeUnit,
     Workshop,
 )
+from workshops.rules.review import crossings, revisit_fields
 from workshops.selectors import users_by_username, workshop_workflows
 from workshops.services.room import room_changed
 from workshops.services.workflows import tradeoffs_restore, workflow_part_add
 from workshops.services.workshops import participant_add, workshop_create
 from workshops.snapshot import (
-    as_dict,
-    as_dicts,
     compose_decision,
     recorded_choices,
     recorded_people,
@@ -229,17 +234,27 @@ def _revisit_title(title: str) -> str:
 def decision_revisit(*, decision: Decision, by, now: datetime | None = None) -> Workshop:
     """A new workshop pre-filled from the decision's frozen record (the record, not the old
     workshop, which may have changed since): the same parts, each with its requirements,
-    profile, dimension notes, candidates, risks and cost estimates, and the same attendees.
-    Accepting its outcome supersedes this decision."""
+    profile, dimension notes, candidates, risks and cost estimates, and the same attendees,
+    with the figures noted since in place of the recorded ones. Accepting its outcome
+    supersedes this decision."""
     record = decision.snapshot
-    recorded = recorded_workflows(record)
+    # The figures noted on the record since stand in for the recorded ones: a team revisits
+    # a decision because they changed.
+    noted = revisit_fields(decision.figure_notes.all())
+    recorded = [
+        replace(workflow, fields={**workflow.fields, **noted.get(position, {})})
+        for position, workflow in enumerate(recorded_workflows(record))
+    ]
     whole = next((workflow for workflow in recorded if not workflow.is_part), None)
+    description = f"Revisits the decision “{decision.title}”."
+    if noted:
+        description += " Its figures are the latest noted on the record since."
     workshop = workshop_create(
         team=decision.team,
         title=_revisit_title(decision.title),
         scheduled_at=now or timezone.now(),
         facilitator=by,
-        description=f"Revisits the decision “{decision.title}”.",
+        description=description,
         workflow_fields=whole.fields if whole else {},
         revisits=decision,
     )
@@ -325,6 +340,13 @@ def decision_import(*, data: Any, team: Team, user) -> Decision:
         )
         for change in record.changes
     )
+    if record.figure_notes:
+        authors = users_by_username({note.author for note in record.figure_notes})
+        FigureNote.objects.bulk_create(
+            FigureNote(decision=decision, noted_by=authors.get(note.author), **asdict(note))
+            for note in record.figure_notes
+        )
+        decision_review_due_refresh(decision=decision, now=decision.updated_at)
     team_decisions_changed(team_id=team.pk)
     return decision
 
@@ -337,3 +359,66 @@ def _attributed(change: ChangeRecord) -> str:
     lead = f"Recorded by {change.by}, who has no account here."
     note = f"{lead} {change.note}" if change.note else lead
     return _fit(note, MAX_CHANGE_NOTE)
+
+
+# --- figures noted since the decision ---
+
+
+@transaction.atomic
+def figure_note_add(
+    *,
+    decision: Decision,
+    by,
+    noted_on: date,
+    workflow_position: int = 0,
+    volume_value: float | None = None,
+    volume_unit: str = VolumeUnit.DAY,
+    latency_value: float | None = None,
+    latency_unit: str = LatencyUnit.MINUTES,
+    consumers: int | None = None,
+    text: str = "",
+    now: datetime | None = None,
+) -> FigureNote:
+    """Note a workflow's figures today on an accepted decision, and mark the decision due for
+    review when the latest noted figures cross one of its recorded revisit triggers."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != Decision.Status.ACCEPTED:
+        raise ValidationError(
+            "Figures are noted on a decision in force; this one is "
+            f"{decision.get_status_display().lower()}."
+        )
+    if not 0 <= workflow_position < max(1, len(as_dicts(decision.snapshot.get("workflows")))):
+        raise ValidationError({"workflow_position": "This record has no such workflow."})
+    if volume_value is None and latency_value is None and consumers is None:
+        raise ValidationError(
+            {"volume_value": "Note at least one figure: the volume, the latency or the consumers."}
+        )
+    note = FigureNote.objects.create(
+        decision=decision,
+        workflow_position=workflow_position,
+        noted_on=noted_on,
+        noted_by=by,
+        author=by.get_username(),
+        volume_value=volume_value,
+        volume_unit=volume_unit,
+        latency_value=latency_value,
+        latency_unit=latency_unit,
+        consumers=consumers,
+        text=text,
+        created_at=now or timezone.now(),
+    )
+    decision_review_due_refresh(decision=decision, now=now)
+    return note
+
+
+def decision_review_due_refresh(*, decision: Decision, now: datetime | None = None) -> bool:
+    """Whether the decision's latest noted figures cross a trigger of its record, kept on the
+    decision; its page, PDF and the lists of the team's decisions are drawn again."""
+    notes = list(FigureNote.objects.filter(decision=decision))
+    due = bool(crossings(as_dicts(decision.snapshot.get("workflows")), notes))
+    Decision.objects.filter(pk=decision.pk).update(
+        noted_review_due=due, updated_at=now or timezone.now()
+    )
+    decision.noted_review_due = due
+    team_decisions_changed(team_id=decision.team_id)
+    return due

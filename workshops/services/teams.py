@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from workshops.models import Membership, Team
 
 
 @transaction.atomic
 def team_create(*, name: str, creator) -> Team:
-    team = Team.objects.create(name=name)
+    team = Team.objects.create(name=" ".join(name.split()))
     Membership.objects.create(team=team, user=creator)
     return team
 
 
-@transaction.atomic
-def team_member_add(*, team: Team, username: str) -> Membership:
-    User = get_user_model()
+def team_member_join(*, team: Team, user) -> tuple[Membership, bool]:
+    """Put `user` in `team`; the membership and whether it is new (joining twice is no error).
+    Members come in by invitation (workshops.services.invitations), never by a username
+    typed in: a form that looked usernames up would tell anyone which ones exist."""
+    existing = Membership.objects.filter(team=team, user=user).first()
+    if existing is not None:
+        return existing, False
     try:
-        user = User.objects.get(username=username)
-    except User.DoesNotExist:
-        raise ValidationError({"username": f"No user is called “{username}”."}) from None
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ValidationError({"username": f"{username} is already in {team.name}."})
-    return Membership.objects.create(team=team, user=user)
+        # A savepoint, so that a concurrent join of the same person fails alone.
+        with transaction.atomic():
+            return Membership.objects.create(team=team, user=user), True
+    except IntegrityError:
+        return Membership.objects.get(team=team, user=user), False

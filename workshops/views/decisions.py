@@ -15,7 +15,7 @@ from parsecgo_site.drawings import DECISION_RECORD
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops import selectors
 from workshops.assessment import assess_workflow
-from workshops.forms import DecideForm, TransitionForm
+from workshops.forms import DecideForm, FigureNoteForm, TransitionForm, focus_first_error
 from workshops.models import Decision
 from workshops.rules.acceptance import acceptance_warnings
 from workshops.rules.room import objection_warnings
@@ -25,6 +25,7 @@ from workshops.services.decisions import (
     decision_record,
     decision_revisit,
     decision_transition,
+    figure_note_add,
 )
 from workshops.snapshot import recorded_objections, recorded_readiness
 
@@ -89,11 +90,23 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _detail(request, decision, form)
 
 
-def _detail(request: HttpRequest, decision: Decision, form: TransitionForm) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    decision: Decision,
+    form: TransitionForm,
+    figures_form: FigureNoteForm | None = None,
+) -> HttpResponse:
+    if figures_form is None and decision.status == Decision.Status.ACCEPTED:
+        figures_form = FigureNoteForm(decision=decision)
     return render(
         request,
         "workshops/decision_detail.html",
-        {"decision": decision, "record": record_html(decision), "form": form},
+        {
+            "decision": decision,
+            "record": record_html(decision),
+            "form": form,
+            "figures_form": figures_form,
+        },
     )
 
 
@@ -119,6 +132,7 @@ def record_html(decision: Decision) -> SafeString:
                 "record": decision.snapshot,
                 "changes": selectors.decision_timeline(decision),
                 "successors": selectors.decision_successors(decision),
+                **selectors.decision_figures(decision),
             },
         ),
     )
@@ -145,6 +159,38 @@ def decision_status(request: HttpRequest, decision_id: int) -> HttpResponse:
     else:
         messages.success(request, "Status changed.")
     return redirect(decision)
+
+
+@login_required
+@require_POST
+def decision_figures(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A team member notes a decided workflow's figures today, beside the frozen record."""
+    decision = selectors.decision_get_for_member(user=request.user, decision_id=decision_id)
+    if decision.status != Decision.Status.ACCEPTED:
+        messages.error(request, "Figures are noted on a decision in force.")
+        return redirect(decision)
+    figures_form = FigureNoteForm(request.POST, decision=decision)
+    if figures_form.is_valid():
+        try:
+            figure_note_add(decision=decision, by=request.user, **figures_form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect(decision)
+            for field, problems in error.message_dict.items():
+                figures_form.add_error(field if field in figures_form.fields else None, problems)
+        else:
+            decision.refresh_from_db(fields=["noted_review_due"])
+            messages.success(
+                request,
+                "Figures noted. They cross a revisit trigger: the decision is due for review."
+                if decision.noted_review_due
+                else "Figures noted.",
+            )
+            return redirect(f"{decision.get_absolute_url()}#figures-heading")
+    focus_first_error(figures_form)
+    form = TransitionForm(allowed=TRANSITIONS[decision.status], warnings=_warnings(decision))
+    return _detail(request, decision, form, figures_form)
 
 
 @login_required

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.workshops.builders import OUTGROWN as BUILT_OUTGROWN
 from tests.workshops.builders import decide, profile
 from tests.workshops.documents.rich_export import exported, record_pdf
 from workshops.documents.json import parse_export
@@ -18,13 +19,7 @@ from workshops.services.decisions import decision_revisit
 pytestmark = pytest.mark.django_db
 
 # The nightly batch: 50 million records a day, 1.2 h of a 4 h window, 10x growth.
-OUTGROWN = {
-    "volume_value": 50_000_000,
-    "growth_factor": 10,
-    "throughput_estimate": 50_000_000 / 1.2,
-    "batch_window_hours": 4,
-    "organisation": "central_data_team",
-}
+OUTGROWN = {**BUILT_OUTGROWN, "organisation": "central_data_team"}
 REVISIT = "Revisit when: volume passes 166.7 M records a day; the maximum latency drops below"
 
 

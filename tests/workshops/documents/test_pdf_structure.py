@@ -113,8 +113,13 @@ class TestHeadings:
         html = facilitator_client.get(decision.get_absolute_url()).content.decode()
         headings = page_headings(html)
         assert headings[0] == (1, "Nightly inventory sync")
-        assert [text for level, text in headings if level == 2] == SECTIONS
-        assert [level for level, _ in headings[1:]] == [2] * len(SECTIONS)
+        # On the page of a decision in force, beside the record: its figures noted since (none
+        # yet; the PDF leaves the empty section out) and the form that notes them.
+        review = SECTIONS.index("Review") + 1
+        sections = [*SECTIONS[:review], "Figures noted since the decision", *SECTIONS[review:]]
+        sections.append("Note today's figures")
+        assert [text for level, text in headings if level == 2] == sections
+        assert [level for level, _ in headings[1:]] == [2] * len(sections)
 
     def test_a_hybrids_sections_nest_under_their_part(
         self, facilitator_client, workshop, facilitator

@@ -283,6 +283,30 @@ class TestRefusals:
             import_file(path)
         assert rows() == before
 
+    def test_it_takes_the_importers_own_team_when_two_teams_share_the_name(
+        self, exported, outsider, tmp_path
+    ):
+        from workshops.services.teams import team_create
+
+        olgas = team_create(name="Platform", creator=outsider)  # beside fiona's "Platform"
+        path = tmp_path / "decision.json"
+        path.write_text(json.dumps(exported), encoding="utf-8")
+        import_file(path, user="olga")
+        assert newest_decision().team == olgas
+
+    def test_it_refuses_when_the_importer_has_two_teams_of_that_name(
+        self, exported, facilitator, tmp_path
+    ):
+        from workshops.services.teams import team_create
+
+        team_create(name="Platform", creator=facilitator)
+        path = tmp_path / "decision.json"
+        path.write_text(json.dumps(exported), encoding="utf-8")
+        before = rows()
+        with pytest.raises(CommandError, match="fiona is in several teams named “Platform”"):
+            import_file(path, user="fiona")
+        assert rows() == before
+
     def test_it_refuses_a_team_the_user_is_not_in(self, exported, outsider, tmp_path):
         path = tmp_path / "decision.json"
         path.write_text(json.dumps(exported), encoding="utf-8")

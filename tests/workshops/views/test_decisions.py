@@ -183,7 +183,7 @@ class TestRecordPage:
             Decision.objects.filter(pk=decision.pk).update(updated_at=timezone.now())
 
         add_changes(1)  # 3 in all with the two real ones
-        with django_assert_max_num_queries(12) as small:
+        with django_assert_max_num_queries(13) as small:
             facilitator_client.get(decision.get_absolute_url())
         add_changes(297)
         with django_assert_max_num_queries(len(small)):

@@ -51,15 +51,21 @@ class Command(BaseCommand):
 
         try:
             with transaction.atomic():
-                target = Team.objects.filter(name=team_name).first()
-                created_team = target is None
-                if target is None:
-                    target = team_create(name=team_name, creator=importer)
-                elif not target.memberships.filter(user=importer).exists():
+                # Team names are not unique (DESIGN §4): the importer's own team of that name.
+                named = Team.objects.filter(name=team_name)
+                mine = list(named.filter(memberships__user=importer)[:2])
+                if len(mine) > 1:
+                    raise CommandError(
+                        f"{importer.get_username()} is in several teams named “{team_name}”; "
+                        "rename one in /admin/ or pass --team with another name."
+                    )
+                if not mine and named.exists():
                     raise CommandError(
                         f"{importer.get_username()} is not a member of team “{team_name}”; "
                         "pass --user with one of its members."
                     )
+                created_team = not mine
+                target = mine[0] if mine else team_create(name=team_name, creator=importer)
                 decision = decision_import(data=data, team=target, user=importer)
         except AlreadyImported as known:
             # Idempotent: importing the same export again changes nothing and succeeds.

@@ -19,7 +19,7 @@ from patterns.selectors import catalogue_specs
 from workshops.assessment import requirements_of
 from workshops.models import Decision, Participant, Risk, Team, Workflow
 from workshops.services.decisions import decision_record, decision_transition
-from workshops.services.teams import team_create, team_member_add
+from workshops.services.teams import team_create, team_member_join
 from workshops.services.workflows import risk_from_pitfall, tradeoffs_save, workflow_update
 from workshops.services.workshops import participant_add, phase_go, workshop_create, workshop_start
 
@@ -542,7 +542,7 @@ class Command(BaseCommand):
             team = team_create(name=DEMO_TEAM, creator=user)
             self.stdout.write(f"Team “{DEMO_TEAM}”: created, with {user.get_username()} in it.")
         elif not team.memberships.filter(user=user).exists():
-            team_member_add(team=team, username=user.get_username())
+            team_member_join(team=team, user=user)
             self.stdout.write(f"Team “{DEMO_TEAM}”: already there; {user.get_username()} added.")
         else:
             self.stdout.write(f"Team “{DEMO_TEAM}”: already there.")
