@@ -140,7 +140,7 @@ def _seed(*, history_readers: int) -> dict[str, object]:
     from workshops.management.commands.loaddemo import DEMO_TEAM, DEMO_USERNAME
     from workshops.models import Decision
     from workshops.services.decisions import decision_revisit
-    from workshops.services.teams import team_member_add
+    from workshops.services.teams import team_member_join
     from workshops.services.workshops import phase_go, workshop_start
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -156,7 +156,7 @@ def _seed(*, history_readers: int) -> dict[str, object]:
         reader = User.objects.create_user(
             username=f"reader{number + 1}", password=secrets.token_urlsafe(16)
         )
-        team_member_add(team=team, username=reader.get_username())
+        team_member_join(team=team, user=reader)
         readers.append(reader)
 
     def session_of(user) -> str:
