@@ -122,6 +122,8 @@ def shows_payload(html: str) -> bool:
 class Form:
     action: str
     url_name: str
+    method: str  # "get" or "post"
+    htmx: bool  # posted by htmx (data-hx-post), answered with a fragment
     data: dict[str, list[str]] = field(default_factory=dict)
     free_text: list[str] = field(default_factory=list)  # the names given the payload
 
@@ -153,7 +155,8 @@ def forms_on(html: str, page: str, *, text: str | None = None) -> Iterator[Form]
             url_name = resolve(action.split("?")[0]).url_name
         except Resolver404:
             continue
-        form = Form(action, url_name)
+        method = "post" if element.get("data-hx-post") else element.get("method", "get")
+        form = Form(action, url_name, method.lower(), bool(element.get("data-hx-post")))
         for control in element.iter():
             tag = _tag(control)
             name = control.get("name")

@@ -26,10 +26,11 @@ from markdown_it import MarkdownIt
 from pydantic import ValidationError
 from pypdf import PdfReader
 
-from tests.e2e.scenario import fill_phases
+from tests.e2e.scenario import fill_phases, workshop_filled
 from tests.factories import UserFactory
 from tests.hostile import (
     CSV_FORMULAS,
+    LONG,
     MARKER,
     PAYLOAD,
     XHTML,
@@ -39,6 +40,8 @@ from tests.hostile import (
     parse,
     shows_payload,
 )
+from tests.workshops.builders import decide
+from tests.workshops.room import join_as
 from workshops.documents import pdf as pdf_module
 from workshops.documents.export_schema import DecisionExportDocument
 from workshops.documents.json import decision_to_json
@@ -46,7 +49,7 @@ from workshops.management.commands.loaddemo import RIDES
 from workshops.models import Decision, Team, Workshop
 from workshops.services import room as room_services
 from workshops.services.decisions import decision_import
-from workshops.services.workflows import workflow_update
+from workshops.services.workflows import workflow_split, workflow_update
 from workshops.services.workshops import phase_go
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +75,18 @@ class Hostile:
     while_open: dict[str, str]  # pages drawn before the decision was accepted, by name
 
 
+def _refused(body: str) -> bool:
+    """Whether a form's answer shows an error beside a field (a page redrawn with its errors,
+    or an autosave's out-of-band feedback)."""
+    return "is-invalid" in body or "invalid-feedback" in body
+
+
 def _submit(client: Client, form, *, htmx: bool = False, expect_saved: bool = True):
     response = client.post(form.action, form.data, headers=HTMX if htmx else {})
     assert response.status_code in (200, 204, 302), (form.url_name, response.status_code)
     if expect_saved:
         body = response.content.decode()
-        assert "is-invalid" not in body, f"{form.url_name} refused the payload:\n" + "\n".join(
+        assert not _refused(body), f"{form.url_name} refused the payload:\n" + "\n".join(
             line for line in body.splitlines() if "invalid-feedback" in line
         )
     return response
@@ -308,7 +317,7 @@ def test_the_answers_to_the_forms_show_the_payload_as_text(world):
         response = member.post(form.action, form.data)
         assert response.status_code == 200, (name, response.status_code)
         drawn[name] = body = response.content.decode()
-        assert "is-invalid" in body, f"{name} saved a NUL"
+        assert _refused(body), f"{name} saved a NUL"
     _inspect(drawn)
 
 
@@ -394,3 +403,72 @@ def test_the_import_command_takes_the_hostile_export_as_text(world, tmp_path):
     decision = Decision.objects.get(title="Imported by command")
     response = world.member.get(url("decision-detail", decision_id=decision.pk))
     _inspect({"record imported by the command": response.content.decode()})
+
+
+def _live_forms(world: Hostile) -> Iterator[tuple[str, Client, object]]:
+    """(where, browser, form) for every form a person can type into on a live workshop of
+    the team: the console's five phases (whole and a part), the participant's, decide, the
+    team's, the tokens', the record's and the join page's."""
+    member = world.member
+    user = world.decision.created_by
+    workshop = workshop_filled(team=world.team, by=user)
+    part, _ = workflow_split(workflow=workshop.workflows.get(), names=("Load", "Serve"))
+    here = {"workshop_id": workshop.pk}
+    browser = Client()
+    invite = url("join-invite", invite=workshop.invite_code)
+    yield "join", browser, form_on(browser.get(invite).content.decode(), invite, "join-invite")
+    join_as(browser, workshop, involvement="decision_maker")
+    console = url("console", **here)
+    participant = url("participant", **here)
+    for phase in range(1, 6):
+        workshop = phase_go(workshop=workshop, phase=phase)
+        for page in (console, f"{console}?part={part.pk}"):
+            for form in forms_on(member.get(page).content.decode(), page):
+                yield f"console {phase}", member, form
+        for form in forms_on(browser.get(participant).content.decode(), participant):
+            yield f"participant {phase}", browser, form
+    proposed = decide(workshop, user, status=Decision.Status.PROPOSED, pattern="streaming")
+    for form in forms_on(browser.get(participant).content.decode(), participant):
+        yield "participant: consent", browser, form
+    pages = (
+        url("decide", **here),
+        url("decision-detail", decision_id=proposed.pk),
+        url("decision-detail", decision_id=world.decision.pk),
+        url("team-detail", team_id=world.team.pk),
+        url("team-list"),
+        url("workshop-create"),
+        url("api-tokens"),
+        url("decision-list"),
+    )
+    for page in pages:
+        for form in forms_on(member.get(page).content.decode(), page):
+            yield page, member, form
+
+
+# What a refusal of too long or NUL-holding text says beside its field.
+REFUSED_TEXT = ("at most", "Null characters are not allowed", "too long")
+
+
+@pytest.mark.parametrize(
+    "text", [pytest.param(LONG, id="100000-characters"), pytest.param(PAYLOAD + "\x00", id="NUL")]
+)
+def test_every_form_saves_or_refuses_beside_the_field(world, text):
+    """Never a 500 (the test client raises what the view raised): the form saves or says,
+    beside the field, what is wrong. A NUL is refused everywhere it is typed."""
+    tried = set()
+    for where, client, form in _live_forms(world):
+        free = [name for name in form.free_text if not name.endswith("username")]
+        if not free:
+            continue
+        data = {name: ([text] if name in free else values) for name, values in form.data.items()}
+        send = client.post if form.method == "post" else client.get
+        response = send(form.action, data, headers=HTMX if form.htmx else {})
+        assert response.status_code < 500, (where, form.url_name, response.status_code)
+        tried.add(form.url_name)
+        body = response.content.decode() if not response.streaming else ""
+        refused = _refused(body)
+        if refused:
+            assert any(words in body for words in REFUSED_TEXT), (where, form.url_name, body)
+        if text.endswith("\x00") and form.method == "post":
+            assert refused, f"{where}: {form.url_name} took a NUL ({response.status_code})"
+    assert {"phase-save", "tradeoff-save", "participant-vote", "decide"} <= tried, tried
