@@ -2,6 +2,9 @@
 npm package vnu-jar pinned in .ci/node, run on the machine's Java) finds no error in any of
 them. The pages are drawn by the Django test client into files and checked in one run of the
 checker (a JVM start costs a second or two); a fragment is checked inside a minimal document.
+The same pages, drawn once for the module, also answer with a strict Content-Security-Policy
+(script-src 'self' without 'unsafe-inline' or 'unsafe-eval', frame-ancestors 'none') and hold
+nothing it would block: no inline script, no event-handler attribute, no javascript: URL.
 
 Run alone: `.venv/bin/pytest -q tests/test_html_validity.py` (`make axe java` installs the
 checker and Java). Under CI=true a missing Java or checker fails the test, never skips it."""
@@ -14,16 +17,19 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests import hostile
 from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
 from tests.factories import UserFactory
 from tests.parsecgo_site.test_oidc import OIDC, reload_urls
@@ -84,6 +90,7 @@ class Drawn:
     name: str
     html: str
     fragment: bool
+    policy: str  # its Content-Security-Policy header
 
     def document(self) -> str:
         if not self.fragment:
@@ -106,7 +113,8 @@ class Pages:
         assert content.strip(), f"{name} is empty"
         is_page = content.lstrip().lower().startswith("<!doctype html>")
         assert is_page != fragment, f"{name} is {'a whole page' if is_page else 'no page'}"
-        self.drawn[name] = Drawn(name, content, fragment)
+        policy = response.headers.get("Content-Security-Policy", "")
+        self.drawn[name] = Drawn(name, content, fragment, policy)
         return content
 
     def get(self, client: Client, name: str, url: str, data=None, *, status=200) -> str:
@@ -503,9 +511,18 @@ def is_error(message: dict) -> bool:
     )
 
 
-def test_every_page_and_fragment_is_valid_html(tmp_path):
-    command = vnu_command()  # before drawing: a missing checker says so at once
-    pages = draw_every_page()
+@pytest.fixture(scope="module")
+def pages(django_db_setup, django_db_blocker) -> Iterator[Pages]:
+    """Every page drawn once for the module's tests, in a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield draw_every_page()
+        finally:
+            transaction.set_rollback(True)
+
+
+def test_every_page_and_fragment_is_valid_html(pages, tmp_path):
+    command = vnu_command()
     messages = check(command, pages.drawn, tmp_path)
     errors = [m for m in messages if is_error(m)]
     warnings = [m for m in messages if not is_error(m)]
@@ -519,4 +536,53 @@ def test_every_page_and_fragment_is_valid_html(tmp_path):
         + ", ".join(f"{name} {count}" for name, count in tally.items())
         + "\n"
         + "\n".join(map(describe, errors))
+    )
+
+
+# --- the Content-Security-Policy, and nothing on a page that it would have to block ------------
+
+
+def policy_directives(policy: str) -> dict[str, list[str]]:
+    directives = {}
+    for directive in policy.split(";"):
+        name, *values = directive.split()
+        directives.setdefault(name.lower(), values)  # the first of a name counts, as in browsers
+    return directives
+
+
+def policy_problems(page: Drawn) -> list[str]:
+    """What is wrong with the page's policy (DESIGN.md §4), and anything on the page that
+    a strict policy would block: an inline script, an event handler, a javascript: URL."""
+    directives = policy_directives(page.policy) if page.policy.strip() else {}
+    if not directives:
+        return ["no Content-Security-Policy header"]
+    problems = []
+    scripts = directives.get("script-src", directives.get("default-src", []))
+    if "'self'" not in scripts:
+        problems.append(f"script-src is {scripts}, without 'self'")
+    for unsafe in ("'unsafe-inline'", "'unsafe-eval'", "*", "data:"):
+        if unsafe in scripts:
+            problems.append(f"script-src allows {unsafe}")
+    if directives.get("frame-ancestors") != ["'none'"]:
+        problems.append(f"frame-ancestors is {directives.get('frame-ancestors')}, not 'none'")
+    for element in hostile.parse(page.html).iter():
+        tag = element.tag.removeprefix(hostile.XHTML) if isinstance(element.tag, str) else ""
+        if tag == "script" and not element.get("src"):
+            problems.append(f"an inline <script>: {''.join(element.itertext())[:60]!r}")
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                problems.append(f"<{tag} {name}={value[:40]!r}>")
+            if name.lower() in hostile.URL_ATTRIBUTES and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                problems.append(f"<{tag} {name}={value[:40]!r}>")
+    return problems
+
+
+def test_every_page_and_fragment_has_a_strict_content_security_policy(pages):
+    problems = {name: policy_problems(page) for name, page in pages.drawn.items()}
+    problems = {name: found for name, found in problems.items() if found}
+    assert len(pages.drawn) > 100, "the pages were not drawn"
+    assert not problems, f"{len(problems)} of {len(pages.drawn)} pages:\n" + "\n".join(
+        f"[{name}] {item}" for name, found in problems.items() for item in found
     )
