@@ -115,9 +115,11 @@ class World:
             "uidb64": urlsafe_base64_encode(force_bytes(self.member.pk)),
         }
 
-    def client(self, persona: str) -> Client:
-        """A browser that is `persona`."""
-        client = Client()
+    def client(self, persona: str, *, enforce_csrf_checks: bool = False) -> Client:
+        """A browser that is `persona`; with `enforce_csrf_checks`, one whose posts need the
+        CSRF token a page of the site would have given it (the test client skips the check
+        otherwise)."""
+        client = Client(enforce_csrf_checks=enforce_csrf_checks)
         users = {
             OUTSIDER: self.outsider,
             MEMBER: self.member,
