@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -472,3 +473,33 @@ def test_every_form_saves_or_refuses_beside_the_field(world, text):
         if text.endswith("\x00") and form.method == "post":
             assert refused, f"{where}: {form.url_name} took a NUL ({response.status_code})"
     assert {"phase-save", "tradeoff-save", "participant-vote", "decide"} <= tried, tried
+
+
+@pytest.mark.parametrize("which", ["decision", "imported"])
+def test_every_download_names_its_file_safely(world, which, settings):
+    """The file names come from the titles: no quote, path, control character or formula
+    reaches a Content-Disposition header or a name inside the team's zip."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    decision = getattr(world, which)
+    here = {"decision_id": decision.pk}
+    team_zip = url("team-decisions-zip", team_id=world.team.pk)
+    names = []
+    for address in (
+        url("decision-json", **here),
+        url("decision-markdown", **here),
+        url("decision-csv"),
+        team_zip,
+    ):
+        response = world.member.get(address)
+        assert response.status_code == 200, (address, response.status_code)
+        names.append(response.get("Content-Disposition", ""))
+        if address == team_zip:
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names.extend(archive.namelist())
+    for name in names:
+        assert not any(ord(c) < 32 for c in name), name
+        assert "<" not in name and ".." not in name and "\u202e" not in name, name
+        assert not name.split("/")[-1].startswith(("=", "+", "-", "@")), name
