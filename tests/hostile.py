@@ -18,6 +18,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 # starts a CSV cell with it, and Markdown's block syntax starts lines of its own.
 PAYLOAD_LINES = (
     '=HYPERLINK("https://evil.example/f","x")',
+    "</title></textarea><script>alert(2)</script>",  # out of the raw-text elements
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
     "hx-get=/x hx-trigger=load",

@@ -50,6 +50,7 @@ from workshops.management.commands.loaddemo import RIDES
 from workshops.models import Decision, Team, Workshop
 from workshops.services import room as room_services
 from workshops.services.decisions import decision_import
+from workshops.services.invitations import invitation_create
 from workshops.services.workflows import workflow_split, workflow_update
 from workshops.services.workshops import phase_go
 
@@ -503,3 +504,43 @@ def test_every_download_names_its_file_safely(world, which, settings):
         assert not any(ord(c) < 32 for c in name), name
         assert "<" not in name and ".." not in name and "\u202e" not in name, name
         assert not name.split("/")[-1].startswith(("=", "+", "-", "@")), name
+
+
+def test_pages_that_show_a_team_or_workshop_to_newcomers_keep_the_payload_text(world):
+    """The invitation's page names its team to whoever holds the link; the invite's join page
+    names the workshop to someone not yet in it."""
+    _, token = invitation_create(team=world.team, by=world.decision.created_by)
+    newcomer, signed_in = Client(), Client()
+    signed_in.force_login(UserFactory())
+    live = workshop_filled(team=world.team, by=world.decision.created_by)
+    Workshop.objects.filter(pk=live.pk).update(title=world.workshop.title)
+    invite = url("join-invite", invite=live.invite_code)
+    drawn = {
+        "invitation: sign up": newcomer.get(url("invitation-accept", token=token)),
+        "invitation: join signed in": signed_in.get(url("invitation-accept", token=token)),
+        "join by invite": Client().get(invite),
+        "join by invite: errors": Client().post(invite, {"name": "", "role": "nobody"}),
+    }
+    for name, response in drawn.items():
+        assert response.status_code == 200, (name, response.status_code)
+    _inspect({name: response.content.decode() for name, response in drawn.items()})
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param("workshops:decision-list", id="history"),
+        pytest.param("patterns:match", id="quick-match"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+def test_a_search_reflects_the_payload_in_every_parameter_as_text(world, page, htmx):
+    """Every parameter of the page's GET form (its choices too: a refused choice is named in
+    its error) given the payload: the answer shows it, as text."""
+    address = reverse(page)
+    html = world.member.get(address).content.decode()
+    form = next(f for f in forms_on(html, address) if f.method == "get")
+    query = {name: PAYLOAD for name in form.data}
+    response = world.member.get(address, query, headers=HTMX if htmx else {})
+    assert response.status_code == 200
+    _inspect({page: response.content.decode()})
