@@ -540,7 +540,7 @@ def test_a_search_reflects_the_payload_in_every_parameter_as_text(world, page, h
     address = reverse(page)
     html = world.member.get(address).content.decode()
     form = next(f for f in forms_on(html, address) if f.method == "get")
-    query = {name: PAYLOAD for name in form.data}
+    query = dict.fromkeys(form.data, PAYLOAD)
     response = world.member.get(address, query, headers=HTMX if htmx else {})
     assert response.status_code == 200
     _inspect({page: response.content.decode()})
