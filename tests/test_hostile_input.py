@@ -47,7 +47,21 @@ from workshops.documents import pdf as pdf_module
 from workshops.documents.export_schema import DecisionExportDocument
 from workshops.documents.json import decision_to_json
 from workshops.management.commands.loaddemo import RIDES
-from workshops.models import Decision, Team, Workshop
+from workshops.models import (
+    ApiToken,
+    Consent,
+    Decision,
+    DimensionVote,
+    FigureNote,
+    Invitation,
+    Participant,
+    Risk,
+    RiskProposal,
+    StatusChange,
+    Team,
+    Workflow,
+    Workshop,
+)
 from workshops.services import room as room_services
 from workshops.services.decisions import decision_import
 from workshops.services.invitations import invitation_create
@@ -80,7 +94,7 @@ class Hostile:
 def _refused(body: str) -> bool:
     """Whether a form's answer shows an error beside a field (a page redrawn with its errors,
     or an autosave's out-of-band feedback)."""
-    return "is-invalid" in body or "invalid-feedback" in body
+    return "is-invalid" in body or "invalid-feedback" in body or "Someone else changed" in body
 
 
 def _submit(client: Client, form, *, htmx: bool = False, expect_saved: bool = True):
@@ -100,17 +114,24 @@ def _fill(client: Client, page: str, url_name: str, *, htmx: bool = False, **ove
     return _submit(client, form, htmx=htmx)
 
 
+def _saves_on(client: Client, page: str) -> list:
+    saves = ("phase-save", "tradeoff-save")
+    html = client.get(page).content.decode()
+    return [form for form in forms_on(html, page) if form.url_name in saves]
+
+
 def _fill_console(client: Client, workshop: Workshop) -> None:
     """Every form of the console's five phases, on the whole workflow and on each part."""
-    saves = ("phase-save", "tradeoff-save")
     parts = [None, *workshop.workflows.exclude(parent=None).order_by("pk")]
     for phase in range(1, 6):
         workshop = phase_go(workshop=workshop, phase=phase)
         for part in parts:
             page = url("console", workshop_id=workshop.pk) + (f"?part={part.pk}" if part else "")
-            html = client.get(page).content.decode()
-            forms = [form for form in forms_on(html, page) if form.url_name in saves]
-            for form in forms:
+            # Each save moves the workflow's version, which a browser takes from the answer
+            # (an out-of-band swap); here the page is drawn again before the next form.
+            count = len(_saves_on(client, page))
+            for index in range(count):
+                form = _saves_on(client, page)[index]
                 if form.free_text:
                     _submit(client, form, htmx=True)
 
@@ -213,6 +234,31 @@ def hostile_build() -> Hostile:
     decision.refresh_from_db()
     assert decision.status == Decision.Status.ACCEPTED
 
+    # What was typed landed where it belongs: the proof that the pages below had it to show.
+    saved = [
+        team.name,
+        workshop.title,
+        Workshop.objects.get(pk=workshop.pk).description,
+        *Workflow.objects.filter(workshop=workshop).values_list("name", flat=True),
+        *Workflow.objects.filter(workshop=workshop).values_list("description", flat=True),
+        *Workflow.objects.filter(workshop=workshop).values_list("source_system", flat=True),
+        *Risk.objects.filter(workflow__workshop=workshop).values_list("title", flat=True),
+        *Risk.objects.filter(workflow__workshop=workshop).values_list("mitigation", flat=True),
+        *RiskProposal.objects.filter(workflow__workshop=workshop).values_list("title", flat=True),
+        *DimensionVote.objects.filter(workflow__workshop=workshop).values_list("reason", flat=True),
+        *Participant.objects.filter(workshop=workshop).values_list("name", flat=True),
+        *ApiToken.objects.filter(user=user).values_list("name", flat=True),
+        *FigureNote.objects.filter(decision=decision).values_list("text", flat=True),
+        StatusChange.objects.get(decision=decision, to_status=Decision.Status.ACCEPTED).note,
+        *Invitation.objects.filter(team=team).values_list("note", flat=True),
+        *Consent.objects.filter(decision=decision).values_list("reason", flat=True),
+        decision.rationale,
+        decision.consequences,
+    ]
+    for rows in (Invitation, Consent, FigureNote, RiskProposal, DimensionVote, Risk, ApiToken):
+        assert rows.objects.exists(), f"no {rows.__name__} was saved"
+    unsaved = [text[:40] for text in saved if not text.startswith(MARKER)]
+    assert not unsaved, unsaved
     imported = decision_import(data=_hostile_export(decision), team=team, user=user)
     return Hostile(member, participant, team, workshop, decision, imported, while_open)
 
