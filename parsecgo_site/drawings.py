@@ -78,6 +78,11 @@ CATALOGUE_TABLE = Drawing("catalogue-table", template_version=1, kept_in_process
 # change moves: a status change, being superseded, gaining a successor.
 DECISION_RECORD = Drawing("decision-record", template_version=11, timeout=7 * 24 * 3600)
 
+# The empty form that notes figures on a decision's page (its fields, without the CSRF token).
+# State: the decision's id and `updated_at` (its workflows' names), and the day (the date
+# it offers).
+FIGURES_FORM = Drawing("figures-form", template_version=1)
+
 # The history list. State: the query, each of the user's teams with its `decisions_version`
 # (every write to a team's decisions moves it), the catalogue's version, and the day (the
 # "due for review" marks move with it).
@@ -95,6 +100,7 @@ DECISION_PDF = Drawing("decision-pdf", template_version=10)
 DRAWINGS: tuple[Drawing, ...] = (
     CATALOGUE_TABLE,
     DECISION_RECORD,
+    FIGURES_FORM,
     DECISION_LIST,
     DECISIONS_API_PAGE,
     DECISION_PDF,

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parsecgo_site.drawings import DECISION_RECORD
+from parsecgo_site.drawings import DECISION_RECORD, FIGURES_FORM
 from patterns.selectors import catalogue_specs, default_monthly_costs
 from workshops import selectors
 from workshops.assessment import assess_workflow
@@ -106,8 +107,25 @@ def _detail(
             "record": record_html(decision),
             "form": form,
             "figures_form": figures_form,
+            "figures_fields": figures_fields_html(decision, figures_form) if figures_form else "",
         },
     )
+
+
+def figures_fields_html(decision: Decision, form: FigureNoteForm) -> SafeString:
+    """The fields of the form that notes figures: the empty form is the same for everyone
+    on a day until the record changes, so it is drawn once for that; a refused one (its
+    errors, what was typed) is drawn for its request."""
+
+    def draw() -> str:
+        return render_to_string(
+            "workshops/decision_detail.html#figures-fields", {"figures_form": form}
+        )
+
+    if form.is_bound:
+        return mark_safe(draw())  # the template escaped what was typed
+    today = timezone.localdate().isoformat()
+    return FIGURES_FORM.html(decision.pk, decision.updated_at.isoformat(), today, draw=draw)
 
 
 def _warnings(decision: Decision) -> tuple[str, ...]:

@@ -291,3 +291,28 @@ def test_a_revisit_starts_from_the_latest_noted_figures(facilitator_client, faci
     assert workflow.consumers == 2
     assert workflow.throughput_estimate == pytest.approx(OUTGROWN["throughput_estimate"])
     assert "latest noted on the record since" in workshop.description
+
+
+def test_the_empty_form_is_drawn_once_per_version_of_the_record(
+    facilitator_client, facilitator, outgrown
+):
+    from unittest import mock
+
+    from workshops.views import decisions as views
+
+    drawn = []
+    real = views.render_to_string
+
+    def counting(name, *args, **kwargs):
+        drawn.append(name)
+        return real(name, *args, **kwargs)
+
+    with mock.patch.object(views, "render_to_string", side_effect=counting):
+        pages = [facilitator_client.get(outgrown.get_absolute_url()).text for _ in range(3)]
+        assert drawn.count("workshops/decision_detail.html#figures-fields") == 1
+        assert all('name="csrfmiddlewaretoken"' in page for page in pages)
+        figure_note_add(
+            decision=outgrown, by=facilitator, noted_on=timezone.localdate(), consumers=2
+        )
+        facilitator_client.get(outgrown.get_absolute_url())
+        assert drawn.count("workshops/decision_detail.html#figures-fields") == 2
