@@ -810,7 +810,6 @@ class FigureNoteForm(forms.ModelForm):
             self.fields[name].validators.append(
                 MaxValueValidator(MAX_FIGURE, message=f"Enter a number up to {MAX_FIGURE:,}.")
             )
-        self.fields["consumers"].max_value = MAX_CONSUMERS
         self.fields["consumers"].validators.append(
             MaxValueValidator(MAX_CONSUMERS, message=f"Enter at most {MAX_CONSUMERS:,} consumers.")
         )

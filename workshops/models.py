@@ -250,6 +250,16 @@ class VolumeUnit(models.TextChoices):
     DAY = "day", "per day"
 
 
+def latency_seconds(value: float | None, unit: str) -> float | None:
+    """A latency as a form takes it (a value and its unit) in seconds."""
+    return None if value is None else value * LATENCY_UNIT_SECONDS[unit]
+
+
+def records_per_day(value: float | None, unit: str) -> float | None:
+    """A volume as a form takes it (records per hour or per day) in records a day."""
+    return None if value is None else value * (24 if unit == VolumeUnit.HOUR else 1)
+
+
 class DelayAnswer(models.TextChoices):
     FINE = "fine", "Fine"
     DEGRADED = "degraded", "Degraded"
@@ -380,15 +390,11 @@ class Workflow(models.Model):
 
     @property
     def max_latency_seconds(self) -> float | None:
-        if self.latency_value is None:
-            return None
-        return self.latency_value * LATENCY_UNIT_SECONDS[self.latency_unit]
+        return latency_seconds(self.latency_value, self.latency_unit)
 
     @property
     def volume_per_day(self) -> float | None:
-        if self.volume_value is None:
-            return None
-        return self.volume_value * (24 if self.volume_unit == VolumeUnit.HOUR else 1)
+        return records_per_day(self.volume_value, self.volume_unit)
 
     @property
     def has_profile(self) -> bool:
@@ -583,15 +589,11 @@ class FigureNote(models.Model):
 
     @property
     def volume_per_day(self) -> float | None:
-        if self.volume_value is None:
-            return None
-        return self.volume_value * (24 if self.volume_unit == VolumeUnit.HOUR else 1)
+        return records_per_day(self.volume_value, self.volume_unit)
 
     @property
     def max_latency_seconds(self) -> float | None:
-        if self.latency_value is None:
-            return None
-        return self.latency_value * LATENCY_UNIT_SECONDS[self.latency_unit]
+        return latency_seconds(self.latency_value, self.latency_unit)
 
 
 class DecisionChoice(models.Model):

@@ -408,17 +408,17 @@ def figure_note_add(
         created_at=now or timezone.now(),
     )
     decision_review_due_refresh(decision=decision, now=now)
+    team_decisions_changed(team_id=decision.team_id)
     return note
 
 
 def decision_review_due_refresh(*, decision: Decision, now: datetime | None = None) -> bool:
     """Whether the decision's latest noted figures cross a trigger of its record, kept on the
-    decision; its page, PDF and the lists of the team's decisions are drawn again."""
+    decision (its page and PDF are drawn again); the caller tells the team's lists."""
     notes = list(FigureNote.objects.filter(decision=decision))
     due = bool(crossings(as_dicts(decision.snapshot.get("workflows")), notes))
     Decision.objects.filter(pk=decision.pk).update(
         noted_review_due=due, updated_at=now or timezone.now()
     )
     decision.noted_review_due = due
-    team_decisions_changed(team_id=decision.team_id)
     return due

@@ -190,7 +190,7 @@ def decision_figures(request: HttpRequest, decision_id: int) -> HttpResponse:
     figures_form = FigureNoteForm(request.POST, decision=decision)
     if figures_form.is_valid():
         try:
-            figure_note_add(decision=decision, by=request.user, **figures_form.cleaned_data)
+            note = figure_note_add(decision=decision, by=request.user, **figures_form.cleaned_data)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
@@ -198,11 +198,10 @@ def decision_figures(request: HttpRequest, decision_id: int) -> HttpResponse:
             for field, problems in error.message_dict.items():
                 figures_form.add_error(field if field in figures_form.fields else None, problems)
         else:
-            decision.refresh_from_db(fields=["noted_review_due"])
             messages.success(
                 request,
                 "Figures noted. They cross a revisit trigger: the decision is due for review."
-                if decision.noted_review_due
+                if note.decision.noted_review_due
                 else "Figures noted.",
             )
             return redirect(f"{decision.get_absolute_url()}#figures-heading")
