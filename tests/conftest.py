@@ -107,6 +107,23 @@ def outsider_client(client, outsider):
     return client
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The access tests' world (tests/workshops/access.py), built once for a module."""
+    from tests.workshops.access import world_kept
+
+    with world_kept(django_db_blocker) as world:
+        yield world
+
+
+@pytest.fixture
+def pdfs_queued(settings):
+    """Asking for a PDF queues its drawing and answers at once: access is the question."""
+    from tests.workers import HELD_TASKS
+
+    settings.TASKS = HELD_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _drawings_start_from_the_shared_cache():
     """A test's database starts afresh, and so must what a process keeps of its drawings."""

@@ -41,6 +41,7 @@ from tests.hostile import (
     parse,
     shows_payload,
 )
+from tests.workers import HELD_TASKS
 from tests.workshops.builders import decide
 from tests.workshops.room import join_as
 from workshops.documents import pdf as pdf_module
@@ -526,7 +527,7 @@ def test_every_form_saves_or_refuses_beside_the_field(world, text):
 def test_every_download_names_its_file_safely(world, which, settings):
     """The file names come from the titles: no quote, path, control character or formula
     reaches a Content-Disposition header or a name inside the team's zip."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = HELD_TASKS
     decision = getattr(world, which)
     here = {"decision_id": decision.pk}
     team_zip = url("team-decisions-zip", team_id=world.team.pk)

@@ -34,6 +34,7 @@ from tests.e2e.scenario import Scenario, build_scenario, workshop_filled
 from tests.factories import UserFactory
 from tests.parsecgo_site.test_oidc import OIDC, reload_urls
 from tests.patterns.test_views import STREAMING_QUERY
+from tests.workers import HELD_TASKS
 from tests.workshops.builders import decide
 from tests.workshops.room import Member, join
 from tests.workshops.views.test_autosave import phase_url, requirements
@@ -49,8 +50,6 @@ VNU_JAR = Path(
     os.environ.get("VNU_JAR") or ROOT / ".ci/node/node_modules/vnu-jar/build/dist/vnu.jar"
 )
 HTMX = {"HX-Request": "true"}
-# A queue that keeps what is enqueued and runs nothing: the PDF pages stay on "drawing".
-HELD_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # A fragment is checked in the body of a page of its own; its headings continue the page it
 # is swapped into, so that it lacks a heading of level 1 is no finding.
 FRAGMENT_PAGE = (

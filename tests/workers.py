@@ -12,6 +12,9 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A queue that keeps what is enqueued and runs nothing: a PDF asked for stays "drawing", a
+# mail stays unsent.
+HELD_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def this_database_url() -> str:

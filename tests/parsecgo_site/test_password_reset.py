@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.parsecgo_site.test_settings import manage
+from tests.workers import HELD_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -165,8 +166,7 @@ def test_a_bad_email_setting_stops_start_up_naming_it(env, variable):
 
 
 def test_the_mail_is_queued_for_the_worker_not_sent_in_the_request(client, nadia):
-    held = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    with override_settings(TASKS=held):
+    with override_settings(TASKS=HELD_TASKS):
         from django_tasks import default_task_backend
 
         response = ask_for_reset(client, nadia.email)

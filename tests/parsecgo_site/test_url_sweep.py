@@ -23,7 +23,6 @@ from tests.workshops.access import (
     Route,
     database_fingerprint,
     site_routes,
-    world_kept,
 )
 
 pytestmark = pytest.mark.django_db
@@ -135,12 +134,6 @@ ADMIN_PARAMETERS = {"app_label": "workshops", "url": "no-such-page/"}
 
 
 ROUTES = site_routes()
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_kept(django_db_blocker) as world:
-        yield world
 
 
 def _is_admin(route: Route) -> bool:

@@ -40,10 +40,10 @@ from tests.workshops.access import (
     World,
     database_fingerprint,
     site_routes,
-    world_kept,
 )
 
-pytestmark = pytest.mark.django_db
+# Asking for a PDF queues its drawing and answers at once: access is the question here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdfs_queued")]
 
 # --- what a persona gets ---------------------------------------------------------------------
 LET_IN = "let in"  # the view answers: a page, a redirect, or its own 400 for the input sent
@@ -284,18 +284,6 @@ CASES = [
 
 
 ROUTES = {route.key: route for route in site_routes()}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_kept(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def _pdfs_queued_not_drawn(settings):
-    """Asking for a PDF queues its drawing and answers at once: access is the question here."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def _url(case: Case, world: World) -> str:

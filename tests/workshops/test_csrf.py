@@ -22,11 +22,11 @@ from tests.workshops.access import (
     World,
     database_fingerprint,
     site_routes,
-    world_kept,
 )
 from tests.workshops.test_access_matrix import CASES, LET_IN, Case, _ask, _audience
 
-pytestmark = pytest.mark.django_db
+# Asking for a PDF queues its drawing and answers at once: access is the question here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdfs_queued")]
 
 # Who sends each post: the first of these the matrix lets in.
 SENDERS = (FACILITATOR, MEMBER, PARTICIPANT, ANONYMOUS)
@@ -49,17 +49,6 @@ POSTS = [
     for case in [*CASES, *PUBLIC_POSTS]
     if case.method == "POST" and _sender(case) is not None
 ]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_kept(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def _pdfs_queued_not_drawn(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.mark.parametrize(("case", "persona"), POSTS)

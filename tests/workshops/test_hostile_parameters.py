@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workshops.access import World, world_kept
+from tests.workshops.access import World
 from tests.workshops.test_access_matrix import CASES, LET_IN, SHOWN, Case, _data, _url
 from tests.workshops.test_csrf import SENDERS
 
-pytestmark = pytest.mark.django_db
+# Asking for a PDF queues its drawing and answers at once: access is the question here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdfs_queued")]
 
 READ = ("part", "phase", "page", "q", "shown", "card", "sort", "pattern", "status", "team")
 READ += ("from", "to", "review_due", "decided_after", "workflow", "decision")
@@ -31,17 +32,6 @@ GETS = [
     if case.method == "GET" and _reader(case) is not None
     for i, value in enumerate((*VALUES, LONG))
 ]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_kept(django_db_blocker) as world:
-        yield world
-
-
-@pytest.fixture(autouse=True)
-def _pdfs_queued_not_drawn(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.mark.parametrize(("case", "persona", "value"), GETS)

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django_tasks import default_task_backend
 from pypdf import PdfReader
 
+from tests.workers import HELD_TASKS
 from tests.workshops.builders import decide
 from workshops import tasks
 from workshops.documents import pdf as pdf_module
@@ -27,13 +28,11 @@ from workshops.services.workshops import workshop_update
 
 pytestmark = pytest.mark.django_db
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
 
 @pytest.fixture
 def queued(settings):
     """A queue that keeps what is enqueued and runs nothing: the worker is `work()`."""
-    settings.TASKS = DUMMY_TASKS
+    settings.TASKS = HELD_TASKS
     return default_task_backend
 
 
